@@ -1,0 +1,124 @@
+"""ConText-style context: gives every concept mention its states (negated, pending, …).
+
+After medspaCy's ConText: a cue (rules/context.yaml) has a category, a direction and a maximum
+scope in tokens; its scope stops at the sentence end (line breaks end sentences, so a
+``label: value`` line or a table row is one unit) and at a terminator ("but", "however", ";").
+Pseudo-cues ("nil trace", "no further") contain cue words but are not cues. Where cues overlap,
+the longest wins ("not yet received" is pending, not negated). Sections can imply a state
+("Previous convictions" ⇒ historical).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from psr_check.annotate.sections import section_at
+
+if not Span.has_extension("states"):
+    Span.set_extension("states", default=())
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    group: int
+
+
+@Language.factory("psr_context", default_config={"context": {}, "concepts": [], "section_states": {}})
+class ContextTagger:
+    def __init__(self, nlp: Language, name: str, context: dict, concepts: list[str],
+                 section_states: dict[str, list[str]]) -> None:
+        lemmatise = nlp.get_pipe("psr_lemma")
+        self.groups = context.get("cues", [])
+        self.concepts = concepts
+        self.section_states = section_states
+        self.cues = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.cue_patterns = Matcher(nlp.vocab, validate=True)
+        for index, group in enumerate(self.groups):
+            key = f"cue{index}"
+            if group.get("literals"):
+                self.cues.add(key, [lemmatise(nlp.make_doc(t)) for t in group["literals"]])
+            if group.get("patterns"):
+                self.cue_patterns.add(key, group["patterns"])
+        self.pseudo = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.pseudo.add("pseudo", [lemmatise(nlp.make_doc(t)) for t in context.get("pseudo", [])])
+        self.terminators = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.terminators.add("stop", [lemmatise(nlp.make_doc(t)) for t in context.get("terminators", [])])
+        for index, group in enumerate(self.groups):
+            if group.get("stop_at"):
+                self.terminators.add(f"stop{index}", [lemmatise(nlp.make_doc(t)) for t in group["stop_at"]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        cues = self._cues(doc)
+        stops: dict[str, list[int]] = {}
+        for match_id, start, _ in self.terminators(doc):
+            stops.setdefault(doc.vocab.strings[match_id], []).append(start)
+        stops = {key: sorted(value) for key, value in stops.items()}
+        sentence_of = _sentence_bounds(doc)
+        for cid in self.concepts:
+            for span in doc.spans[cid]:
+                span._.states = self._states(doc, span, cues, stops, sentence_of)
+        return doc
+
+    def _cues(self, doc: Doc) -> list[Cue]:
+        pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
+        raw = [(s, e, int(doc.vocab.strings[m][3:])) for m, s, e in list(self.cues(doc)) + list(self.cue_patterns(doc))]
+        raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        kept: list[Cue] = []
+        taken: set[int] = set()
+        for start, end, group in raw:
+            if any(ps <= start and end <= pe for ps, pe in pseudo):
+                continue
+            if any(i in taken for i in range(start, end)):
+                continue
+            taken.update(range(start, end))
+            kept.append(Cue(start, end, group))
+        return kept
+
+    def _states(self, doc: Doc, span: Span, cues: list[Cue], stops: dict[str, list[int]],
+                sentence_of) -> tuple[str, ...]:
+        states: set[str] = set()
+        s_start, s_end = sentence_of[span.start]
+        label = span.label_
+        for cue in cues:
+            if cue.start < s_start or cue.end > s_end:
+                continue
+            if cue.start < span.end and span.start < cue.end:
+                continue  # a cue inside the mention is part of it, not context
+            group = self.groups[cue.group]
+            if group.get("only_concepts") and label not in group["only_concepts"]:
+                continue
+            if label in group.get("skip_concepts", []):
+                continue
+            group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
+            if _in_scope(cue, span, group, group_stops, s_start, s_end):
+                states.add(group["category"])
+        section = section_at(doc, span.start_char)
+        states.update(self.section_states.get(section, []))
+        return tuple(sorted(states))
+
+
+def _in_scope(cue: Cue, span: Span, group: dict, stops: list[int], s_start: int, s_end: int) -> bool:
+    direction, reach = group["direction"], group.get("max_scope", 8)
+    if direction in ("forward", "both") and span.start >= cue.end:
+        limit = min(s_end, cue.end + reach, *[t for t in stops if t >= cue.end] or [s_end])
+        if span.start < limit:
+            return True
+    if direction in ("backward", "both") and span.end <= cue.start:
+        floor = max(s_start, cue.start - reach, *[t + 1 for t in stops if t < cue.start] or [s_start])
+        if span.start >= floor:
+            return True
+    return False
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            bounds[i] = (sent.start, sent.end)
+    return bounds

@@ -1,0 +1,119 @@
+"""Section component: finds headings (rules/sections.yaml) and gives every character a section id.
+
+Headings are matched on whole lines after removing numbering ("3.1", "2)", "A."), markdown
+marks and a trailing colon; ``Sources: police DA check…`` is a heading with its content inline.
+A line in capitals that is no known heading still starts a section (id ``other``), so text
+under an unknown heading is not credited to the section above it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\(?(?:\d+(?:\.\d+)*|[A-Za-z]|[ivxIVX]+)[.)]\s+|\d+(?:\.\d+)+\s+|\d+\s+(?=[A-Z]))?")
+_MARKS = re.compile(r"[*_#=]+")
+_SPLIT = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    id: str
+    heading: str
+    start: int
+    end: int
+
+
+if not Doc.has_extension("sections"):
+    Doc.set_extension("sections", default=None)
+
+
+def section_at(doc: Doc, char: int) -> str:
+    """The id of the section holding character offset ``char``."""
+    sections: list[SectionSpan] = doc._.sections or []
+    starts = [s.start for s in sections]
+    index = bisect_right(starts, char) - 1
+    return sections[index].id if index >= 0 else "other"
+
+
+def normalise_heading(line: str) -> str:
+    text = _NUMBERING.sub("", line.strip(), count=1)
+    text = _MARKS.sub("", text).strip().rstrip(":").strip()
+    text = re.sub(r"\s+", " ", text).replace("&", "and")
+    return text.lower()
+
+
+@Language.factory("psr_sections", default_config={"sections": {}})
+class SectionFinder:
+    def __init__(self, nlp: Language, name: str, sections: dict) -> None:
+        self.max_words = sections.get("max_heading_words", 8)
+        self.preamble = sections.get("preamble_section", "details")
+        self.unknown = sections.get("unknown_section", "other")
+        self.lookup: dict[str, str] = {}
+        for section in sections.get("sections", []):
+            for heading in section["headings"]:
+                self.lookup[normalise_heading(heading)] = section["id"]
+        self.longest = max((len(h.split()) for h in self.lookup), default=1)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.sections = self.find(doc.text)
+        return doc
+
+    def heading_id(self, line: str) -> str | None:
+        """The section a line opens, or None when it is not a heading."""
+        stripped = line.strip()
+        if not stripped or len(stripped) > 120:
+            return None
+        norm = normalise_heading(stripped)
+        if norm in self.lookup:
+            return self.lookup[norm]
+        label = _SPLIT.split(stripped, maxsplit=1)
+        if len(label) == 2 and normalise_heading(label[0]) in self.lookup:
+            return self.lookup[normalise_heading(label[0])]
+        words = norm.split()
+        if 0 < len(words) <= self.max_words and not stripped.endswith((".", ",", ";")) \
+                and _looks_like_heading(stripped):
+            for n in range(min(self.longest, len(words)), 0, -1):
+                prefix = " ".join(words[:n])
+                if prefix in self.lookup:
+                    return self.lookup[prefix]
+            letters = [c for c in stripped if c.isalpha()]
+            if len(letters) >= 4 and all(c.isupper() for c in letters) and ":" not in stripped:
+                return self.unknown
+            if stripped.startswith("#"):
+                return self.unknown
+        return None
+
+    def find(self, text: str) -> list[SectionSpan]:
+        headings: list[tuple[int, str, str]] = []
+        offset = 0
+        for line in text.split("\n"):
+            sid = self.heading_id(line)
+            if sid is not None:
+                start = offset + (len(line) - len(line.lstrip()))
+                headings.append((start, sid, line.strip()))
+            offset += len(line) + 1
+        spans: list[SectionSpan] = []
+        first = headings[0][0] if headings else len(text)
+        if text[:first].strip():
+            spans.append(SectionSpan(self.preamble if headings else self.unknown, "", 0, first))
+        for index, (start, sid, heading) in enumerate(headings):
+            end = headings[index + 1][0] if index + 1 < len(headings) else len(text)
+            spans.append(SectionSpan(sid, heading, start, end))
+        return spans
+
+
+def _looks_like_heading(line: str) -> bool:
+    """Title Case or CAPITALS: a short note line ("Family supportive") is not a heading."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", line) if w.lower() not in _SMALL_WORDS]
+    if not words:
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised / len(words) >= 0.6 or line.lstrip().startswith("#")
+
+
+_SMALL_WORDS = {"and", "of", "the", "to", "for", "in", "on", "a", "an", "or", "with", "by"}

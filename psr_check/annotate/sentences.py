@@ -1,0 +1,53 @@
+"""Sentence boundaries for probation drafts.
+
+Line breaks always end a sentence (headings, bullets, ``label: value`` lines and table rows are
+units of their own), except a soft wrap: one newline inside running prose, where the line before
+has no closing punctuation and the next begins in lower case. Full stops end sentences unless they
+close a common abbreviation ("Mr.", "e.g.").
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_ENDS = {".", "!", "?"}
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st", "approx", "etc", "vs", "cf"}
+
+
+@Language.component("psr_sentences")
+def set_sentence_starts(doc: Doc) -> Doc:
+    previous_word = None  # last non-space token
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        before = doc[i - 1]
+        token.is_sent_start = _starts_sentence(token, before, previous_word)
+        if not before.is_space:
+            previous_word = before
+    return doc
+
+
+def _starts_sentence(token, before, previous_word) -> bool:
+    if token.is_space:
+        return False
+    if before.is_space and "\n" in before.text:
+        return not _soft_wrap(token, before, previous_word)
+    if "\n" in before.whitespace_:
+        return True
+    if before.text in _ENDS:
+        prior = before.nbor(-1).lower_ if before.i > 0 else ""
+        if prior in _ABBREVIATIONS:
+            return False
+        return token.is_title or token.is_upper or token.like_num or not token.is_alpha
+    return False
+
+
+def _soft_wrap(token, newline, previous_word) -> bool:
+    if newline.text.count("\n") > 1 or previous_word is None:
+        return False
+    if previous_word.text in _ENDS or previous_word.text in {":", "|"}:
+        return False
+    first = token.text[:1]
+    return first.isalpha() and first.islower()

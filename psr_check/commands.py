@@ -1,0 +1,126 @@
+"""What the CLI commands do, as plain functions (usable from scripts and tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from psr_check.ingest import IngestError, expand_paths, load_case
+from psr_check.models import AllocationRecord, InputError
+from psr_check.settings import Settings
+
+
+def write_atomically(path: str, content: str) -> None:
+    """Write to a temp file beside ``path`` then rename: never a half-written report."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as exc:
+        raise IngestError(path, f"cannot write output here ({exc.strerror or exc}): choose another --output") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(content)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def load_record(path: str) -> AllocationRecord:
+    """A single allocation record as JSON (the record contract's field names)."""
+    from pydantic import ValidationError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(path, f"cannot read record: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise IngestError(path, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise IngestError(path, "a record must be one JSON object with the record fields")
+    try:
+        return AllocationRecord.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise IngestError(path, f"field {field}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: str,
+             output: str | None, stdin: bytes | None) -> int:
+    """Lint every input; exit 2 on any input error, else 1 on findings at --fail-on, else 0."""
+    from psr_check.lint import Linter
+    from psr_check.render import build_output, render
+
+    linter = Linter(settings)
+    files, problems = expand_paths(paths)
+    errors = [InputError(path=p.path, row=p.row, message=p.message) for p in problems]
+    documents = []
+    the_record = None
+    if record:
+        try:
+            the_record = load_record(record)
+        except IngestError as exc:
+            errors.append(InputError(path=exc.path, row=exc.row, message=exc.message))
+            files = []
+    for path in files:
+        try:
+            case = load_case(path, stdin_bytes=stdin, report_type=settings.report_type)
+        except IngestError as exc:
+            errors.append(InputError(path=exc.path, row=exc.row, message=exc.message))
+            continue
+        case.record = the_record
+        documents.append(linter.lint_case(case))
+    result = build_output(documents, errors)
+    text = render(result, fmt)
+    if output:
+        write_atomically(output, text)
+    else:
+        import sys
+
+        sys.stdout.write(text)
+    if errors:
+        import sys
+
+        for error in errors:
+            where = f"{error.path}:{error.row}" if error.row else error.path
+            print(f"psr-check: {where}: {error.message}", file=sys.stderr)
+        return 2
+    threshold = {"error": {"error"}, "warning": {"error", "warning"}}[settings.fail_on]
+    failing = any(f.severity in threshold and not f.suppressed for d in documents for f in d.findings)
+    return 1 if failing else 0
+
+
+def explain(code: str, settings: Settings) -> str | None:
+    """Ruff-style rule page: what it finds, why it matters, an example, what to write instead."""
+    from psr_check.pack import load_rule_pack
+
+    pack = load_rule_pack(extra_dirs=[Path(p) for p in settings.rules])
+    check = pack.check(code)
+    if check is None:
+        return None
+    firing = next(t for t in check.tests if code in t.expect)
+    silent = next(t for t in check.tests if code not in t.expect)
+    family = pack.family(check.family)
+    lines = [
+        f"{check.code} ({family.title}, {check.severity}): {check.title}",
+        "",
+        "What it finds",
+        f"  {check.title}.",
+        "",
+        "Why it matters",
+        f"  {check.rationale}",
+    ]
+    if check.references:
+        lines.append(f"  References: {'; '.join(check.references)}")
+    lines += ["", "Example that is flagged", *_indent(firing.text), "",
+              "What to do", f"  {check.fix}", "", "Example that passes", *_indent(silent.text), "",
+              f"Defined in {check.origin}"]
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> list[str]:
+    return [f"  | {line}" for line in text.split("\n")]

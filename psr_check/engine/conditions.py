@@ -1,0 +1,115 @@
+"""The condition tree: combinators and three kinds of leaf (concept, record field, policy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from psr_check.facts import Facts
+from psr_check.models import Mention
+from psr_check.pack.schema import Condition
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    mentions: list[Mention] = field(default_factory=list)
+    record_fields: list[tuple[str, Any]] = field(default_factory=list)
+    tried: list[str] = field(default_factory=list)
+
+
+def uses_same_sentence(cond: Condition) -> bool:
+    children = (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else [])
+    return bool(cond.same_sentence) or any(uses_same_sentence(c) for c in children)
+
+
+def evaluate_condition(cond: Condition, facts: Facts, trigger: Mention | None = None) -> Outcome:
+    if cond.any is not None:
+        parts = [evaluate_condition(c, facts, trigger) for c in cond.any]
+        hits = [p for p in parts if p.ok]
+        return _merge(bool(hits), hits, parts)
+    if cond.all is not None:
+        parts = [evaluate_condition(c, facts, trigger) for c in cond.all]
+        ok = all(p.ok for p in parts)
+        return _merge(ok, parts if ok else [], parts)
+    if cond.not_ is not None:
+        inner = evaluate_condition(cond.not_, facts, trigger)
+        return Outcome(not inner.ok, tried=[f"not ({'; '.join(inner.tried)})"])
+    if cond.concept is not None:
+        return _concept(cond, facts, trigger)
+    if cond.field is not None:
+        return _field(cond, facts)
+    return _policy(cond, facts)
+
+
+def _merge(ok: bool, evidence: list[Outcome], parts: list[Outcome]) -> Outcome:
+    outcome = Outcome(ok)
+    for part in evidence:
+        outcome.mentions += part.mentions
+        outcome.record_fields += part.record_fields
+    for part in parts:
+        outcome.tried += part.tried
+    return outcome
+
+
+def _concept(cond: Condition, facts: Facts, trigger: Mention | None) -> Outcome:
+    found = [m for m in facts.mentions.get(cond.concept, []) if _keeps(cond, m, facts, trigger)]
+    ok = len(found) >= cond.min_count
+    return Outcome(ok, found if ok else [], tried=[f"{_describe(cond)}: {'found' if ok else 'not found'}"])
+
+
+def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | None) -> bool:
+    if cond.states:
+        if cond.states.include and not set(cond.states.include) & set(mention.states):
+            return False
+        if set(cond.states.exclude) & set(mention.states):
+            return False
+    if cond.sections:
+        if cond.sections.include and mention.section not in cond.sections.include:
+            return False
+        if mention.section in cond.sections.exclude:
+            return False
+    for other in cond.outside or []:
+        if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
+            return False
+    if cond.same_sentence and trigger is not None:
+        if not (trigger.sent_start <= mention.start < trigger.sent_end):
+            return False
+    return True
+
+
+def _describe(cond: Condition) -> str:
+    text = f"concept {cond.concept}"
+    if cond.states and cond.states.exclude:
+        text += f" (not {', '.join(cond.states.exclude)})"
+    if cond.states and cond.states.include:
+        text += f" ({' or '.join(cond.states.include)})"
+    if cond.same_sentence:
+        text += " in the same sentence"
+    return text
+
+
+def _field(cond: Condition, facts: Facts) -> Outcome:
+    name = cond.field.removeprefix("record.")
+    value = getattr(facts.record, name, None) if facts.record is not None else None
+    if cond.present is not None:
+        has = value not in (None, "", [])
+        ok = has == cond.present
+    elif cond.contains_any is not None:
+        wanted = {str(v).upper() for v in cond.contains_any}
+        values = value if isinstance(value, list) else ([value] if value else [])
+        ok = any(str(v).upper() in wanted for v in values)
+    elif cond.in_ is not None:
+        ok = value in cond.in_
+    else:
+        ok = value == cond.equals
+    shown = value.isoformat() if hasattr(value, "isoformat") else value
+    evidence = [(cond.field, shown)] if ok and value not in (None, "", []) else []
+    return Outcome(ok, record_fields=evidence,
+                   tried=[f"{cond.field}: {'yes' if ok else 'no'} ({shown if shown not in (None, []) else 'empty'})"])
+
+
+def _policy(cond: Condition, facts: Facts) -> Outcome:
+    value = facts.check_mode
+    ok = value == cond.equals if cond.equals is not None else value in (cond.in_ or [])
+    return Outcome(ok, tried=[f"check mode {value}"])

@@ -1,0 +1,56 @@
+"""Turn an annotated Doc and its record into ``Facts``: pure functions, no rule logic."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.tokens import Doc
+
+from psr_check.annotate.sections import section_at
+from psr_check.models import AllocationRecord, Mention, Section
+
+
+class Facts(BaseModel):
+    """Everything a check may look at. Mentions are grouped by concept id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    report_type: str | None = None
+    region: str | None = None
+    check_mode: str
+    sections: list[Section] = Field(default_factory=list)
+    mentions: dict[str, list[Mention]] = Field(default_factory=dict)
+    record: AllocationRecord | None = None
+    scope: list[str] = Field(default_factory=list)
+
+
+def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
+                report_type: str | None = None, region: str | None = None) -> Facts:
+    sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
+    line_starts = _line_starts(doc.text)
+    mentions = {
+        label: [_mention(doc, span, line_starts, sections) for span in doc.spans[label]]
+        for label in doc.spans
+    }
+    return Facts(text=doc.text, report_type=report_type, region=region, check_mode=check_mode,
+                 sections=sections, mentions=mentions, record=record)
+
+
+def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section]) -> Mention:
+    sent = span.sent
+    section_id = section_at(doc, span.start_char)
+    heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
+    return Mention(
+        concept=span.label_, text=span.text, start=span.start_char, end=span.end_char,
+        line=bisect_right(line_starts, span.start_char), section=section_id,
+        states=list(span._.states), heading=heading or section_id,
+        sent_start=sent.start_char, sent_end=sent.end_char,
+    )
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    return starts

@@ -1,0 +1,67 @@
+"""The library entry point: lint cases with one pipeline and one rule pack per process.
+
+Usable without the CLI: ``Linter().lint_text("…")`` returns a ``DocumentResult``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psr_check.facts import build_facts
+from psr_check.facts.scope import scope_notices
+from psr_check.models import AllocationRecord, Case, DocumentResult, Finding
+from psr_check.pack import RulePack, load_rule_pack
+from psr_check.settings import Settings
+
+
+class Linter:
+    """Holds the rule pack and the spaCy pipeline, both built once."""
+
+    def __init__(self, settings: Settings | None = None, pack: RulePack | None = None) -> None:
+        from psr_check.annotate import build_pipeline
+
+        self.settings = settings or Settings()
+        self.pack = pack or load_rule_pack(extra_dirs=[Path(p) for p in self.settings.rules])
+        self.nlp = build_pipeline(self.pack)
+        mode = self.settings.check_mode or self.pack.check_modes.default
+        if mode not in self.pack.check_modes.modes:
+            raise ValueError(f"unknown check mode '{mode}': choose one of {', '.join(self.pack.check_modes.modes)}")
+        self.check_mode = mode
+        self.codes = {c.code for c in self.pack.checks if self.settings.wants(c.code)}
+
+    def lint_text(self, text: str, *, record: AllocationRecord | None = None, source: str = "<text>",
+                  report_type: str | None = None, region: str | None = None,
+                  check_mode: str | None = None) -> DocumentResult:
+        from psr_check.ingest import case_from_text
+
+        case = case_from_text(text, source, report_type)
+        case.record, case.region = record, region
+        return self.lint_case(case, check_mode=check_mode)
+
+    def lint_case(self, case: Case, check_mode: str | None = None) -> DocumentResult:
+        from psr_check.engine import evaluate_checks
+
+        text = case.report.text if case.report else ""
+        report_type = (case.report.report_type if case.report else None) or self.settings.report_type \
+            or (case.record.report_type if case.record else None)
+        notices = scope_notices(text, self.pack.scope) if text else []
+        doc = self.nlp(text)
+        facts = build_facts(doc, record=case.record, check_mode=check_mode or self.check_mode,
+                            report_type=report_type, region=case.region or self.settings.region)
+        result = DocumentResult(path=case.source, report_type=report_type, scope_notices=notices,
+                                sections=facts.sections, text=text)
+        if notices:
+            return result  # out of scope: say so, check nothing
+        evaluation = evaluate_checks(self.pack, facts, self.codes)
+        result.checks = evaluation.checks
+        result.findings = [self._adjust(f, case) for f in evaluation.findings]
+        return result
+
+    def _adjust(self, finding: Finding, case: Case) -> Finding:
+        if finding.code in self.settings.severity:
+            finding.severity = self.settings.severity[finding.code]
+        for suppression in case.record.suppressions if case.record else []:
+            if suppression.code == finding.code and suppression.reason.strip():
+                finding.suppressed = True
+                finding.suppression_reason = suppression.reason
+        return finding

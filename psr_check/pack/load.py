@@ -1,0 +1,231 @@
+"""Load rules/ into one validated ``RulePack``; every problem is reported as ``file:line: reason``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+import jinja2
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from psr_check.pack.schema import (
+    Check,
+    CheckModesFile,
+    ConceptDef,
+    Condition,
+    ContextFile,
+    FamiliesFile,
+    RuleModel,
+    SectionsFile,
+)
+from psr_check.pack.scope import ScopeFile
+from psr_check.pack.yaml_lines import LineDict, LineList, line_of, load_yaml_with_lines
+
+M = TypeVar("M", bound=BaseModel)
+
+# Record fields a check may name; kept in step with models.AllocationRecord.
+from psr_check.models import AllocationRecord  # noqa: E402
+
+RECORD_FIELDS = set(AllocationRecord.model_fields)
+
+
+class RulePackError(Exception):
+    """One or more rule files are wrong. ``problems`` are ``file:line: reason`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class RulePack:
+    families: FamiliesFile
+    sections: SectionsFile
+    context: ContextFile
+    check_modes: CheckModesFile
+    concepts: dict[str, ConceptDef]
+    checks: list[Check]
+    scope: ScopeFile | None = None
+    templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    roots: list[Path] = field(default_factory=list)
+
+    def family(self, family_id: str):
+        return next(f for f in self.families.families if f.id == family_id)
+
+    def check(self, code: str) -> Check | None:
+        return next((c for c in self.checks if c.code == code), None)
+
+
+def _message_env() -> jinja2.Environment:
+    # Messages are plain text; HTML escaping happens in render. StrictUndefined catches typos.
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def parse(self, path: Path) -> Any:
+        try:
+            return load_yaml_with_lines(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = mark.line + 1 if mark else 1
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            self.problems.append(f"{path}:{line}: YAML error: {reason}")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(f"{path}:1: cannot read rule file: {exc}")
+        return None
+
+    def validate(self, model: type[M], data: Any, path: Path) -> M | None:
+        try:
+            result = model.model_validate(data)
+        except ValidationError as exc:
+            self._report(exc, data, path)
+            return None
+        if isinstance(result, RuleModel):
+            result._origin = f"{path}:{getattr(data, 'line', 1)}"
+        return result
+
+    def validate_list(self, model: type[M], data: Any, path: Path) -> list[M]:
+        if data is None:
+            return []
+        if not isinstance(data, LineList):
+            self.problems.append(f"{path}:{getattr(data, 'line', 1)}: expected a list of items (- …)")
+            return []
+        items: list[M] = []
+        for index, item in enumerate(data):
+            try:
+                value = TypeAdapter(model).validate_python(item)
+            except ValidationError as exc:
+                self._report(exc, data, path, prefix=(index,))
+                continue
+            value._origin = f"{path}:{data.item_lines[index]}"
+            items.append(value)
+        return items
+
+    def _report(self, exc: ValidationError, data: Any, path: Path, prefix: tuple = ()) -> None:
+        for error in exc.errors():
+            loc = prefix + tuple(p for p in error["loc"] if not _is_union_tag(p))
+            line = line_of(data, loc) or 1
+            where = ".".join(str(p) for p in loc if not isinstance(p, int)) or "file"
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = f"unknown key '{loc[-1]}' (misspelt?)"
+            self.problems.append(f"{path}:{line}: {where}: {message}")
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in {"function-after", "list"})
+
+
+def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) -> RulePack:
+    """Load and cross-check the rule pack. Raises RulePackError listing every problem found."""
+    from psr_check.resources import data_dir
+
+    root = root or data_dir("rules")
+    loader = _Loader()
+    families = loader.validate(FamiliesFile, loader.parse(root / "families.yaml"), root / "families.yaml")
+    sections = loader.validate(SectionsFile, loader.parse(root / "sections.yaml"), root / "sections.yaml")
+    context_data = loader.parse(root / "context.yaml")
+    context = loader.validate(ContextFile, context_data, root / "context.yaml")
+    if context is not None:
+        for index, cue in enumerate(context.cues):
+            cue._origin = f"{root / 'context.yaml'}:{line_of(context_data, ('cues', index)) or 1}"
+    scope = loader.validate(ScopeFile, loader.parse(root / "scope.yaml"), root / "scope.yaml")
+    modes_path = root / "policies" / "checks.yaml"
+    check_modes = loader.validate(CheckModesFile, loader.parse(modes_path), modes_path)
+
+    concepts: dict[str, ConceptDef] = {}
+    checks: list[Check] = []
+    roots = [root, *[Path(d) for d in extra_dirs]]
+    for folder in roots:
+        for path in sorted((folder / "concepts").glob("*.yaml")):
+            for concept in loader.validate_list(ConceptDef, loader.parse(path), path):
+                if concept.id in concepts:
+                    loader.problems.append(f"{concept.origin}: concept {concept.id} is already defined at "
+                                           f"{concepts[concept.id].origin}")
+                concepts[concept.id] = concept
+        for path in sorted((folder / "checks").glob("*.yaml")):
+            checks.extend(loader.validate_list(Check, loader.parse(path), path))
+
+    if loader.problems:
+        raise RulePackError(loader.problems)
+    pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, roots=roots)
+    problems = _cross_check(pack)
+    pack.templates, template_problems = _compile_messages(pack.checks)
+    problems += template_problems
+    if problems:
+        raise RulePackError(problems)
+    return pack
+
+
+def _cross_check(pack: RulePack) -> list[str]:
+    """Every name a rule uses must exist: concepts, sections, families, record fields, modes."""
+    problems: list[str] = []
+    section_ids = {s.id for s in pack.sections.sections} | {
+        pack.sections.preamble_section, pack.sections.unknown_section}
+    families = {f.id: f for f in pack.families.families}
+    for concept in pack.concepts.values():
+        for name in concept.include + [n for r in concept.near for n in (r.a, r.b)]:
+            if name not in pack.concepts:
+                problems.append(f"{concept.origin}: concept {concept.id} refers to unknown concept {name}")
+    for cue in pack.context.cues:
+        for name in cue.only_concepts + cue.skip_concepts:
+            if name not in pack.concepts:
+                problems.append(f"{cue.origin}: cue refers to unknown concept {name}")
+    seen: dict[str, str] = {}
+    for check in pack.checks:
+        if check.code in seen:
+            problems.append(f"{check.origin}: code {check.code} is already used at {seen[check.code]}")
+        seen[check.code] = check.origin
+        family = families.get(check.family)
+        if family is None:
+            problems.append(f"{check.origin}: unknown family '{check.family}' (see families.yaml)")
+        elif not check.code.startswith(family.prefix):
+            problems.append(f"{check.origin}: code {check.code} should start with {family.prefix} "
+                            f"for family {family.id}")
+        for cond in (check.when, check.require, check.unless):
+            if cond is not None:
+                problems += _condition_problems(cond, check, pack, section_ids)
+        for test in check.tests:
+            if test.check_mode and test.check_mode not in pack.check_modes.modes:
+                problems.append(f"{check.origin}: test uses unknown check_mode '{test.check_mode}'")
+    return problems
+
+
+def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_ids: set[str]) -> list[str]:
+    problems: list[str] = []
+    for child in (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else []):
+        problems += _condition_problems(child, check, pack, section_ids)
+    if cond.concept is not None:
+        for name in [cond.concept, *(cond.outside or [])]:
+            if name not in pack.concepts:
+                problems.append(f"{check.origin}: {check.code} uses unknown concept {name}")
+        if cond.sections:
+            for sid in cond.sections.include + cond.sections.exclude:
+                if sid not in section_ids:
+                    problems.append(f"{check.origin}: {check.code} uses unknown section '{sid}'")
+    if cond.field is not None:
+        name = cond.field.removeprefix("record.")
+        if name not in RECORD_FIELDS:
+            problems.append(f"{check.origin}: {check.code} uses unknown record field '{name}'")
+    if cond.policy == "check_mode":
+        for mode in ([cond.equals] if cond.equals is not None else []) + (cond.in_ or []):
+            if mode not in pack.check_modes.modes:
+                problems.append(f"{check.origin}: {check.code} uses unknown check mode '{mode}'")
+    return problems
+
+
+def _compile_messages(checks: list[Check]) -> tuple[dict[str, jinja2.Template], list[str]]:
+    env = _message_env()
+    templates: dict[str, jinja2.Template] = {}
+    problems: list[str] = []
+    for check in checks:
+        try:
+            templates[check.code] = env.from_string(check.message)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(f"{check.origin}: {check.code} message template: {exc.message}")
+    return templates, problems

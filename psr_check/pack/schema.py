@@ -1,0 +1,213 @@
+"""Typed shapes of every file under rules/. ``extra="forbid"`` everywhere: a misspelt key is an
+error with its file and line, never silently ignored (medspaCy's weak spot)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from psr_check.models import ContextState, Severity
+
+
+class RuleModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+    _origin: str = PrivateAttr(default="")
+
+    @property
+    def origin(self) -> str:
+        """``file:line`` where this item was defined, for error messages."""
+        return self._origin
+
+
+# ---------------------------------------------------------------- families and policies
+class Family(RuleModel):
+    id: str
+    prefix: str = Field(pattern=r"^[A-Z]{2}$")
+    title: str
+
+
+class FamiliesFile(RuleModel):
+    families: list[Family]
+
+
+class CheckMode(RuleModel):
+    description: str
+    source: str
+    as_of: str
+
+
+class CheckModesFile(RuleModel):
+    """rules/policies/checks.yaml: which enquiry policy is in force (data with dates)."""
+
+    default: str
+    modes: dict[str, CheckMode]
+
+    @model_validator(mode="after")
+    def _default_known(self) -> "CheckModesFile":
+        if self.default not in self.modes:
+            raise ValueError(f"default mode '{self.default}' is not one of {sorted(self.modes)}")
+        return self
+
+
+# ---------------------------------------------------------------- sections
+class SectionDef(RuleModel):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    headings: list[str] = Field(min_length=1)
+    implies: list[ContextState] = Field(default_factory=list)
+
+
+class SectionsFile(RuleModel):
+    sections: list[SectionDef]
+    max_heading_words: int = Field(default=8, ge=1)
+    preamble_section: str = "details"
+    unknown_section: str = "other"
+
+
+# ---------------------------------------------------------------- concepts
+TokenPattern = list[dict[str, Any]]
+
+
+class NearRule(RuleModel):
+    """Two concepts close together in one sentence make a third (e.g. HARM near PARTNER)."""
+
+    a: str
+    b: str
+    window: int = Field(default=6, ge=0, le=30)
+    order: Literal["any", "a_first"] = "any"
+
+
+class ConceptDef(RuleModel):
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    description: str
+    phrases: list[str] = Field(default_factory=list)
+    exact: list[str] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    near: list[NearRule] = Field(default_factory=list)
+    include: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_something(self) -> "ConceptDef":
+        if not (self.phrases or self.exact or self.patterns or self.near or self.include):
+            raise ValueError(f"concept {self.id} has no phrases, exact, patterns, near or include")
+        return self
+
+
+# ---------------------------------------------------------------- context (ConText-style cues)
+class CueGroup(RuleModel):
+    category: ContextState
+    direction: Literal["forward", "backward", "both"]
+    max_scope: int = Field(default=8, ge=1, le=40)
+    literals: list[str] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    only_concepts: list[str] = Field(default_factory=list)
+    skip_concepts: list[str] = Field(default_factory=list)
+    stop_at: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class ContextFile(RuleModel):
+    terminators: list[str]
+    pseudo: list[str] = Field(default_factory=list)
+    cues: list[CueGroup]
+
+
+# ---------------------------------------------------------------- checks
+class StateFilter(RuleModel):
+    include: list[ContextState] = Field(default_factory=list)
+    exclude: list[ContextState] = Field(default_factory=list)
+
+
+class SectionFilter(RuleModel):
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
+_LEAF_KINDS = ("any", "all", "not_", "concept", "field", "policy")
+
+
+class Condition(RuleModel):
+    """One node of a when/require/unless tree: a combinator or exactly one leaf."""
+
+    any: list["Condition"] | None = None
+    all: list["Condition"] | None = None
+    not_: "Condition | None" = Field(default=None, alias="not")
+    # concept leaf
+    concept: str | None = None
+    states: StateFilter | None = None
+    sections: SectionFilter | None = None
+    outside: list[str] | None = None
+    same_sentence: bool | None = None
+    min_count: int = Field(default=1, ge=1)
+    # record field leaf
+    field: str | None = None
+    present: bool | None = None
+    contains_any: list[str] | None = None
+    equals: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    # policy leaf
+    policy: Literal["check_mode"] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Condition":
+        kinds = [k for k in _LEAF_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a condition needs exactly one of any, all, not, concept, field, policy; "
+                             f"found {', '.join(k.rstrip('_') for k in kinds) or 'none'}")
+        concept_only = {"states": self.states, "sections": self.sections, "outside": self.outside,
+                        "same_sentence": self.same_sentence}
+        if self.concept is None and any(v is not None for v in concept_only.values()):
+            raise ValueError("states, sections and outside go with a concept condition")
+        if self.field is not None:
+            if not self.field.startswith("record."):
+                raise ValueError(f"field '{self.field}' must start with 'record.'")
+            tests = [self.present, self.contains_any, self.equals, self.in_]
+            if sum(t is not None for t in tests) != 1:
+                raise ValueError(f"field {self.field} needs exactly one of present, contains_any, equals, in")
+        if self.policy is not None and self.equals is None and self.in_ is None:
+            raise ValueError("a policy condition needs equals or in")
+        return self
+
+
+class CheckTest(RuleModel):
+    text: str
+    expect: list[str]
+    name: str = ""
+    record: dict[str, Any] | None = None
+    check_mode: str | None = None
+    report_type: Literal["oral", "short", "standard"] | None = None
+    region: str | None = None
+
+
+class Check(RuleModel):
+    code: str = Field(pattern=r"^[A-Z]{2}\d{3}$")
+    family: str
+    audit_question: str | None = None
+    severity: Severity
+    title: str
+    when: Condition
+    require: Condition | None = None
+    unless: Condition | None = None
+    message: str
+    fix: str
+    rationale: str
+    references: list[str] = Field(default_factory=list)
+    tests: list[CheckTest] = Field(min_length=2)
+
+    @field_validator("title", "fix", "rationale")
+    @classmethod
+    def _plain(cls, value: str) -> str:
+        return re.sub(r"\s+", " ", value).strip()
+
+    @model_validator(mode="after")
+    def _firing_and_silent(self) -> "Check":
+        fires = [t for t in self.tests if self.code in t.expect]
+        silent = [t for t in self.tests if self.code not in t.expect]
+        if not fires or not silent:
+            raise ValueError(f"check {self.code} needs at least one test that expects {self.code} "
+                             "and one that does not")
+        return self
+
+
+Condition.model_rebuild()

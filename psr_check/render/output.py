@@ -1,0 +1,63 @@
+"""Turn document results into the findings/v1 contract and then into text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+
+import jinja2
+
+from psr_check import __version__
+from psr_check.models import DocumentResult, InputError, LintOutput, Summary, ToolInfo
+from psr_check.resources import data_dir
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def build_output(documents: list[DocumentResult], errors: list[InputError]) -> LintOutput:
+    by_severity: Counter[str] = Counter({"error": 0, "warning": 0, "info": 0})
+    families: Counter[str] = Counter()
+    for doc in documents:
+        by_severity.update(f.severity for f in doc.findings if not f.suppressed)
+        families.update(doc.flagged_families())
+    summary = Summary(documents=len(documents), findings_by_severity=dict(by_severity),
+                      families_flagged=dict(sorted(families.items())))
+    return LintOutput(tool=ToolInfo(version=__version__), documents=documents, errors=errors, summary=summary)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """Autoescape everything HTML-like; text templates are plain."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2"]),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["line_text"] = line_text
+    return env
+
+
+def line_text(text: str | None, line: int | None) -> str:
+    if not text or not line:
+        return ""
+    lines = text.split("\n")
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def render(output: LintOutput, fmt: str) -> str:
+    if fmt == "json":
+        data = output.model_dump(mode="json", by_alias=True)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    template = environment().get_template(f"lint.{'txt' if fmt == 'text' else fmt}.j2")
+    documents = [
+        {"doc": d, "findings": sorted(d.findings, key=lambda f: (SEVERITY_ORDER[f.severity], _first_offset(f), f.code))}
+        for d in output.documents
+    ]
+    return template.render(output=output, documents=documents)
+
+
+def _first_offset(finding) -> int:
+    offsets = [e.start for e in finding.evidence if getattr(e, "source", "") == "text"]
+    return min(offsets) if offsets else -1
