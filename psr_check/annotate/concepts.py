@@ -92,5 +92,9 @@ def _near(doc: Doc, first: list[Span], second: list[Span], rule: dict, label: st
             else:
                 continue
             if gap <= window:
-                spans.append(Span(doc, min(a.start, b.start), max(a.end, b.end), label=label))
+                span = Span(doc, min(a.start, b.start), max(a.end, b.end), label=label)
+                # the two matched parts, so context can tell a cue inside them from one between them
+                doc.user_data.setdefault("psr_parts", {})[(label, span.start, span.end)] = (
+                    (a.start, a.end), (b.start, b.end))
+                spans.append(span)
     return spans

@@ -18,8 +18,14 @@ from spacy.tokens import Doc, Span
 
 from psr_check.annotate.sections import section_at
 
+def _get_states(span: Span) -> tuple[str, ...]:
+    return span.doc.user_data.get("psr_states", {}).get((span.label_, span.start, span.end), ())
+
+
+# Stored per (concept, start, end) in doc.user_data: spaCy keys span extensions by offsets, so two
+# concepts on the same words would otherwise overwrite each other's states.
 if not Span.has_extension("states"):
-    Span.set_extension("states", default=())
+    Span.set_extension("states", getter=_get_states)
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,10 @@ class ContextTagger:
             stops.setdefault(doc.vocab.strings[match_id], []).append(start)
         stops = {key: sorted(value) for key, value in stops.items()}
         sentence_of = _sentence_bounds(doc)
+        states = doc.user_data.setdefault("psr_states", {})
         for cid in self.concepts:
             for span in doc.spans[cid]:
-                span._.states = self._states(doc, span, cues, stops, sentence_of)
+                states[(cid, span.start, span.end)] = self._states(doc, span, cues, stops, sentence_of)
         return doc
 
     def _cues(self, doc: Doc) -> list[Cue]:
@@ -88,15 +95,16 @@ class ContextTagger:
         for cue in cues:
             if cue.start < s_start or cue.end > s_end:
                 continue
-            if cue.start < span.end and span.start < cue.end:
-                continue  # a cue inside the mention is part of it, not context
+            if _part_of_mention(cue, span):
+                continue
+            overlaps = cue.start < span.end and span.start < cue.end
             group = self.groups[cue.group]
             if group.get("only_concepts") and label not in group["only_concepts"]:
                 continue
             if label in group.get("skip_concepts", []):
                 continue
             group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
-            if _in_scope(cue, span, group, group_stops, s_start, s_end):
+            if overlaps or _in_scope(cue, span, group, group_stops, s_start, s_end):
                 states.add(group["category"])
         section = section_at(doc, span.start_char)
         states.update(self.section_states.get(section, []))
@@ -111,7 +119,7 @@ def _in_scope(cue: Cue, span: Span, group: dict, stops: list[int], s_start: int,
             return True
     if direction in ("backward", "both") and span.end <= cue.start:
         floor = max(s_start, cue.start - reach, *[t + 1 for t in stops if t < cue.start] or [s_start])
-        if span.start >= floor:
+        if span.end > floor and span.start >= max(s_start, *[t + 1 for t in stops if t < cue.start] or [s_start]):
             return True
     return False
 
@@ -122,3 +130,15 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
         for i in range(sent.start, sent.end):
             bounds[i] = (sent.start, sent.end)
     return bounds
+
+
+def _part_of_mention(cue: Cue, span: Span) -> bool:
+    """A cue inside a phrase is part of it ("not to contact" in a bail condition), not context.
+    In a `near` composite only the two matched parts count as the phrase, so "his father was"
+    in "his father was violent" is still a cue."""
+    if not (span.start <= cue.start and cue.end <= span.end):
+        return False
+    parts = span.doc.user_data.get("psr_parts", {}).get((span.label_, span.start, span.end))
+    if not parts:
+        return True
+    return any(start <= cue.start and cue.end <= end for start, end in parts)

@@ -30,6 +30,9 @@ class LookupLemmas:
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
+            if token.text == "-" and token.whitespace_ and token.i > 0 and doc[token.i - 1].whitespace_:
+                token.norm_ = "–"  # a spaced hyphen is a dash ("DA - nil trace"), not "ex-partner"
+                continue
             if not token.is_space:
                 lemma = self.lemma(token.lower_)
                 token.lemma_ = lemma

@@ -26,7 +26,38 @@ def _is_youth(text: str, scope: ScopeFile) -> bool:
         match = re.search(pattern, header, flags=re.IGNORECASE)
         if match and int(match.group(1)) < scope.youth.adult_age:
             return True
-    return False
+    age = _age_from_birth_date(header, scope.youth.dob_labels)
+    return age is not None and age < scope.youth.adult_age
+
+
+_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
+
+
+def _age_from_birth_date(header: str, labels: list[str]) -> int | None:
+    """Age on the latest other date in the header (court or report date), from a labelled DOB."""
+    if not labels:
+        return None
+    label = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
+    dob_match = re.search(rf"(?:{label})\s*[:\-]?\s*{_DATE.pattern}", header, flags=re.IGNORECASE)
+    if not dob_match:
+        return None
+    born = _to_date(dob_match.group(1), dob_match.group(2), dob_match.group(3))
+    others = [_to_date(*m.groups()) for m in _DATE.finditer(header) if m.start() != dob_match.start(1)]
+    others = [d for d in others if d and born and d > born]
+    if not born or not others:
+        return None
+    latest = max(others)
+    return latest.year - born.year - ((latest.month, latest.day) < (born.month, born.day))
+
+
+def _to_date(day: str, month: str, year: str):
+    import datetime as dt
+
+    full = int(year) + (2000 if len(year) == 2 and int(year) < 50 else 1900 if len(year) == 2 else 0)
+    try:
+        return dt.date(full, int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _not_english(text: str, scope: ScopeFile) -> bool:

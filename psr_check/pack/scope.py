@@ -14,6 +14,7 @@ class YouthScope(RuleModel):
     header_chars: int = Field(default=800, ge=100)
     phrases: list[str]
     age_patterns: list[str]
+    dob_labels: list[str] = Field(default_factory=list)
     adult_age: int = 18
 
     @field_validator("age_patterns")
