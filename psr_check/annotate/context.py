@@ -112,14 +112,13 @@ class ContextTagger:
 
 
 def _in_scope(cue: Cue, span: Span, group: dict, stops: list[int], s_start: int, s_end: int) -> bool:
+    """Within reach of the cue, in its direction, in its sentence, with no terminator between."""
     direction, reach = group["direction"], group.get("max_scope", 8)
-    if direction in ("forward", "both") and span.start >= cue.end:
-        limit = min(s_end, cue.end + reach, *[t for t in stops if t >= cue.end] or [s_end])
-        if span.start < limit:
+    if direction in ("forward", "both") and cue.end <= span.start < min(s_end, cue.end + reach):
+        if not any(cue.end <= t < span.start for t in stops):
             return True
-    if direction in ("backward", "both") and span.end <= cue.start:
-        floor = max(s_start, cue.start - reach, *[t + 1 for t in stops if t < cue.start] or [s_start])
-        if span.end > floor and span.start >= max(s_start, *[t + 1 for t in stops if t < cue.start] or [s_start]):
+    if direction in ("backward", "both") and max(s_start, cue.start - reach) < span.end <= cue.start:
+        if span.start >= s_start and not any(span.end <= t < cue.start for t in stops):
             return True
     return False
 
