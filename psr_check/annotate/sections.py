@@ -95,7 +95,7 @@ class SectionFinder:
             sid = self.heading_id(line)
             if sid is not None:
                 start = offset + (len(line) - len(line.lstrip()))
-                headings.append((start, sid, line.strip()))
+                headings.append((start, sid, _heading_text(line)))
             offset += len(line) + 1
         spans: list[SectionSpan] = []
         first = headings[0][0] if headings else len(text)
@@ -117,3 +117,9 @@ def _looks_like_heading(line: str) -> bool:
 
 
 _SMALL_WORDS = {"and", "of", "the", "to", "for", "in", "on", "a", "an", "or", "with", "by"}
+
+
+def _heading_text(line: str) -> str:
+    """The heading itself: "Sources" for an inline ``Sources: CPS, PNC`` line."""
+    parts = _SPLIT.split(line.strip(), maxsplit=1)
+    return parts[0].strip() if len(parts) == 2 and len(parts[0].split()) <= 6 else line.strip()
