@@ -53,6 +53,7 @@ class EvalReport:
     cases: int
     scores: dict[str, FamilyScore] = field(default_factory=dict)
     disagreements: list[dict[str, Any]] = field(default_factory=list)
+    not_scored: set[str] = field(default_factory=set)
 
 
 def load_cases(path: Path) -> tuple[list[EvalCase], list[str]]:
@@ -87,12 +88,16 @@ def evaluate_cases(cases: list[EvalCase], settings: Settings | None = None) -> E
 
     linter = Linter(settings)
     report = EvalReport(cases=len(cases))
+    checked = {c.family for c in linter.pack.checks}
     for case in cases:
         record = AllocationRecord.model_validate(case.record) if case.record else None
         doc = linter.lint_text(case.text, record=record, source=case.id,
                                report_type=case.report_type, region=case.region)
         flagged = doc.flagged_families()
         for family, expected in sorted(case.expected.items()):
+            if family not in checked:
+                report.not_scored.add(family)  # no checks for it yet: not a miss, not scored
+                continue
             score = report.scores.setdefault(family, FamilyScore())
             got = family in flagged
             if got and expected:
@@ -120,12 +125,15 @@ def format_report(report: EvalReport, fmt: str = "text") -> str:
                 for name, s in sorted(report.scores.items())
             },
             "disagreements": report.disagreements,
+            "not_scored": sorted(report.not_scored),
         }
         return json.dumps(data, indent=2) + "\n"
     rows = [f"{'family':<22} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} {'precision':>9} {'recall':>7} {'f1':>6}"]
     for name, s in sorted(report.scores.items()):
         rows.append(f"{name:<22} {s.tp:>4} {s.fp:>4} {s.fn:>4} {s.tn:>4} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f}")
     rows.append(f"\n{report.cases} cases.")
+    if report.not_scored:
+        rows.append(f"Not scored (no checks yet): {', '.join(sorted(report.not_scored))}.")
     if report.disagreements:
         rows.append("Disagreements (expected → got):")
         for d in report.disagreements:

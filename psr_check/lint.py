@@ -25,7 +25,9 @@ class Linter:
         self.nlp = build_pipeline(self.pack)
         mode = self.settings.check_mode or self.pack.check_modes.default
         if mode not in self.pack.check_modes.modes:
-            raise ValueError(f"unknown check mode '{mode}': choose one of {', '.join(self.pack.check_modes.modes)}")
+            from psr_check.settings import ConfigError
+
+            raise ConfigError(f"unknown check mode '{mode}': choose one of {', '.join(self.pack.check_modes.modes)}")
         self.check_mode = mode
         self.codes = {c.code for c in self.pack.checks if self.settings.wants(c.code)}
 

@@ -33,6 +33,8 @@ class LookupLemmas:
             if token.text == "-" and token.whitespace_ and token.i > 0 and doc[token.i - 1].whitespace_:
                 token.norm_ = "–"  # a spaced hyphen is a dash ("DA - nil trace"), not "ex-partner"
                 continue
+            if token.lower_ in ("'s", "’s"):
+                continue  # the table says "have"; "victim's" must not match "victim has"
             if not token.is_space:
                 lemma = self.lemma(token.lower_)
                 token.lemma_ = lemma

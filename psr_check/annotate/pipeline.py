@@ -1,6 +1,6 @@
 """Build the one spaCy pipeline: blank English, lemmas, sentences, sections, concepts, context.
 
-Built once per process (``build_pipeline`` is cached per rule pack); no model is downloaded.
+Built once per process by ``Linter``; no model is downloaded.
 """
 
 from __future__ import annotations

@@ -66,14 +66,16 @@ class SectionFinder:
     def heading_id(self, line: str) -> str | None:
         """The section a line opens, or None when it is not a heading."""
         stripped = line.strip()
-        if not stripped or len(stripped) > 120:
+        if not stripped:
+            return None
+        label = _SPLIT.split(stripped, maxsplit=1)
+        if len(label) == 2 and normalise_heading(label[0]) in self.lookup:
+            return self.lookup[normalise_heading(label[0])]  # "Offence: …" however long the value
+        if len(stripped) > 120:
             return None
         norm = normalise_heading(stripped)
         if norm in self.lookup:
             return self.lookup[norm]
-        label = _SPLIT.split(stripped, maxsplit=1)
-        if len(label) == 2 and normalise_heading(label[0]) in self.lookup:
-            return self.lookup[normalise_heading(label[0])]
         words = norm.split()
         if 0 < len(words) <= self.max_words and not stripped.endswith((".", ",", ";")) \
                 and _looks_like_heading(stripped):

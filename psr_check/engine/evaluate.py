@@ -51,7 +51,8 @@ def _run(check: Check, facts: Facts, template: jinja2.Template) -> tuple[bool, F
     failing: list[Mention | None] = []
     tried: list[str] = []
     for trigger in triggers:
-        require = evaluate_condition(check.require, facts, trigger) if check.require else Outcome(True)
+        # no `require`: the `when` alone is the gap (unless `unless` holds)
+        require = evaluate_condition(check.require, facts, trigger) if check.require else Outcome(False)
         unless = evaluate_condition(check.unless, facts, trigger) if check.unless else Outcome(False)
         if not require.ok and not unless.ok:
             failing.append(trigger)
@@ -71,7 +72,7 @@ def _finding(check: Check, facts: Facts, template: jinja2.Template, mentions: li
     ]
     row = facts.record.model_extra.get("_row") if facts.record and facts.record.model_extra else None
     evidence += [RecordEvidence(field=f, value=v, row=row) for f, v in when.record_fields]
-    message = template.render(**_message_context(facts, mentions, when))
+    message = template.render(**_message_context(facts, _unique(mentions), when))
     return Finding(code=check.code, family=check.family, severity=check.severity, title=check.title,
                    message=" ".join(message.split()), fix=check.fix, rationale=check.rationale,
                    references=list(check.references), evidence=evidence, tried=tried)

@@ -141,6 +141,9 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     concepts: dict[str, ConceptDef] = {}
     checks: list[Check] = []
     roots = [root, *[Path(d) for d in extra_dirs]]
+    for folder in roots[1:]:
+        if not folder.is_dir():
+            loader.problems.append(f"{folder}:1: extra rules folder does not exist (see `rules` in your config)")
     for folder in roots:
         for path in sorted((folder / "concepts").glob("*.yaml")):
             for concept in loader.validate_list(ConceptDef, loader.parse(path), path):
@@ -219,6 +222,12 @@ def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_i
     return problems
 
 
+_SAMPLE_CONTEXT = {
+    "trigger": {"text": "“x”", "quote": "x", "section": "offence", "line": 1, "where": "line 1"},
+    "count": 1, "check_mode": "indicator-led", "record": None,
+}
+
+
 def _compile_messages(checks: list[Check]) -> tuple[dict[str, jinja2.Template], list[str]]:
     env = _message_env()
     templates: dict[str, jinja2.Template] = {}
@@ -226,6 +235,11 @@ def _compile_messages(checks: list[Check]) -> tuple[dict[str, jinja2.Template], 
     for check in checks:
         try:
             templates[check.code] = env.from_string(check.message)
+            templates[check.code].render(**_SAMPLE_CONTEXT)  # a misspelt name fails here, not mid-run
         except jinja2.TemplateSyntaxError as exc:
             problems.append(f"{check.origin}: {check.code} message template: {exc.message}")
+        except jinja2.UndefinedError as exc:
+            problems.append(f"{check.origin}: {check.code} message uses an unknown name: {exc.message} "
+                            "(available: trigger.text, trigger.where, trigger.section, trigger.quote, "
+                            "trigger.line, count, check_mode, record)")
     return templates, problems

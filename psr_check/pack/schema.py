@@ -167,6 +167,11 @@ class Condition(RuleModel):
                 raise ValueError(f"field {self.field} needs exactly one of present, contains_any, equals, in")
         if self.policy is not None and self.equals is None and self.in_ is None:
             raise ValueError("a policy condition needs equals or in")
+        field_only = {"present": self.present, "contains_any": self.contains_any}
+        if self.field is None and any(v is not None for v in field_only.values()):
+            raise ValueError("present and contains_any go with a field condition")
+        if self.concept is not None and (self.equals is not None or self.in_ is not None):
+            raise ValueError("equals and in go with a field or policy condition, not a concept")
         return self
 
 
