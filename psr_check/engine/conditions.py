@@ -72,6 +72,10 @@ def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | N
     for other in cond.outside or []:
         if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
             return False
+    if cond.with_any and not any(
+            mention.sent_start <= o.start < mention.sent_end
+            for name in cond.with_any for o in facts.mentions.get(name, [])):
+        return False
     if cond.same_sentence and trigger is not None:
         if not (trigger.sent_start <= mention.start < trigger.sent_end):
             return False
@@ -86,6 +90,8 @@ def _describe(cond: Condition) -> str:
         text += f" ({' or '.join(cond.states.include)})"
     if cond.same_sentence:
         text += " in the same sentence"
+    if cond.with_any:
+        text += f" with {' or '.join(cond.with_any)} beside it"
     return text
 
 

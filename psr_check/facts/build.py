@@ -39,14 +39,14 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
 
 
 def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section]) -> Mention:
-    sent = span.sent
+    clause_start, clause_end = _clause(doc.text, span)
     section_id = section_at(doc, span.start_char)
     heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
     return Mention(
         concept=span.label_, text=span.text, start=span.start_char, end=span.end_char,
         line=bisect_right(line_starts, span.start_char), section=section_id,
         states=list(span._.states), heading=heading or section_id,
-        sent_start=sent.start_char, sent_end=sent.end_char,
+        sent_start=clause_start, sent_end=clause_end,
     )
 
 
@@ -54,3 +54,12 @@ def _line_starts(text: str) -> list[int]:
     starts = [0]
     starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
     return starts
+
+
+def _clause(text: str, span) -> tuple[int, int]:
+    """The sentence around a mention, cut at semicolons: a list of sources separated by ";" is
+    several units, so a result in one item does not answer an enquiry in the next."""
+    sent = span.sent
+    left = text.rfind(";", sent.start_char, span.start_char)
+    right = text.find(";", span.end_char, sent.end_char)
+    return (left + 1 if left >= 0 else sent.start_char), (right if right >= 0 else sent.end_char)

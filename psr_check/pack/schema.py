@@ -139,6 +139,7 @@ class Condition(RuleModel):
     sections: SectionFilter | None = None
     outside: list[str] | None = None
     same_sentence: bool | None = None
+    with_any: list[str] | None = None
     min_count: int = Field(default=1, ge=1)
     # record field leaf
     field: str | None = None
@@ -156,7 +157,7 @@ class Condition(RuleModel):
             raise ValueError("a condition needs exactly one of any, all, not, concept, field, policy; "
                              f"found {', '.join(k.rstrip('_') for k in kinds) or 'none'}")
         concept_only = {"states": self.states, "sections": self.sections, "outside": self.outside,
-                        "same_sentence": self.same_sentence}
+                        "same_sentence": self.same_sentence, "with_any": self.with_any}
         if self.concept is None and any(v is not None for v in concept_only.values()):
             raise ValueError("states, sections and outside go with a concept condition")
         if self.field is not None:
