@@ -77,7 +77,7 @@ def lint(
     region: Optional[str] = typer.Option(None, "--region", help="Probation region (programme availability)."),
     policy: Optional[str] = typer.Option(None, "--policy", help="auto or a policy name."),
     check_mode: Optional[str] = typer.Option(None, "--check-mode", help="indicator-led (default) or universal."),
-    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fmt: str = typer.Option("text", "--format", help="text, json or html (one printable page)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write here instead of the screen."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these codes or prefixes (DA, DA001)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these codes or prefixes."),
@@ -87,8 +87,8 @@ def lint(
     """Check one or more drafts before court."""
     from psr_check.commands import run_lint
 
-    if fmt not in ("text", "json"):
-        _fail(f"--format {fmt} is not available: use text or json")
+    if fmt not in ("text", "json", "html"):
+        _fail(f"--format {fmt} is not available: use text, json or html")
     if report_type and report_type not in ("oral", "short", "standard"):
         _fail(f"--report-type {report_type}: use oral, short or standard")
     if fail_on and fail_on not in ("error", "warning"):

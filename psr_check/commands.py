@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from psr_check.ingest import IngestError, expand_paths, load_case
-from psr_check.models import AllocationRecord, InputError
+from psr_check.models import AllocationRecord, InputError, describe_error
 from psr_check.settings import Settings
 
 
@@ -44,9 +44,7 @@ def load_record(path: str) -> AllocationRecord:
     try:
         return AllocationRecord.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise IngestError(path, f"field {field}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise IngestError(path, describe_error(exc)) from None
 
 
 def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: str,

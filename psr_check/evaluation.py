@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from psr_check.models import AllocationRecord
+from psr_check.models import AllocationRecord, describe_error
 from psr_check.settings import Settings
 
 
@@ -72,8 +72,13 @@ def load_cases(path: Path) -> tuple[list[EvalCase], list[str]]:
                 continue
             try:
                 case = EvalCase.model_validate(json.loads(line))
-            except (json.JSONDecodeError, ValidationError) as exc:
-                problems.append(f"{file}:{number}: not a valid case ({str(exc).splitlines()[0]}); skipped")
+                if case.record is not None:
+                    AllocationRecord.model_validate(case.record)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{file}:{number}: not valid JSON ({exc.msg}); skipped")
+                continue
+            except ValidationError as exc:
+                problems.append(f"{file}:{number}: not a valid case ({describe_error(exc)}); skipped")
                 continue
             if case.id in seen:
                 problems.append(f"{file}:{number}: duplicate id {case.id}; skipped")

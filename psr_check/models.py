@@ -48,6 +48,19 @@ def parse_date(value: Any) -> dt.date | None:
         raise ValueError(f"'{text}' is not a date: write it as 2026-03-14 or 14/03/2026") from None
 
 
+def describe_error(exc: Exception) -> str:
+    """One line for a user from a pydantic ValidationError: field, problem, and the bad value."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return str(exc).splitlines()[0]
+    first = errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "value"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    shown = f" (got {value!r})" if isinstance(value, (str, int, float)) and repr(value) not in message else ""
+    return f"field {field}: {message}{shown}"
+
+
 class Model(BaseModel):
     """Base for everything read from or written to a file: unknown keys are errors."""
 

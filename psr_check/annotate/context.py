@@ -77,13 +77,14 @@ class ContextTagger:
         raw = [(s, e, int(doc.vocab.strings[m][3:])) for m, s, e in list(self.cues(doc)) + list(self.cue_patterns(doc))]
         raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         kept: list[Cue] = []
-        taken: set[int] = set()
+        taken: dict[int, tuple[int, int]] = {}
         for start, end, group in raw:
             if any(ps <= start and end <= pe for ps, pe in pseudo):
                 continue
-            if any(i in taken for i in range(start, end)):
+            # the same words may be a cue in several groups ("in 2019" forward and backward)
+            if any(taken.get(i, (start, end)) != (start, end) for i in range(start, end)):
                 continue
-            taken.update(range(start, end))
+            taken.update({i: (start, end) for i in range(start, end)})
             kept.append(Cue(start, end, group))
         return kept
 

@@ -20,8 +20,8 @@ def build_pipeline(pack: RulePack) -> Language:
     """The annotating pipeline for ``pack``. Bad token patterns surface as RulePackError."""
     nlp = spacy.blank("en")
     nlp.add_pipe("psr_lemma")
-    nlp.add_pipe("psr_sentences")
     nlp.add_pipe("psr_sections", config={"sections": pack.sections.model_dump()})
+    nlp.add_pipe("psr_sentences")  # after sections: a heading line always ends a sentence
     concept_dicts = [dict(c.model_dump(), _origin=c.origin) for c in pack.concepts.values()]
     section_states = {s.id: list(s.implies) for s in pack.sections.sections if s.implies}
     try:

@@ -11,7 +11,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from psr_check.annotate import sections as _sections  # noqa: F401  registers Doc._.sections
+
 _ENDS = {".", "!", "?"}
+_MIN_WRAPPED_LINE = 25  # hard-wrapped prose lines are long; notes are short
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st", "approx", "etc", "vs", "cf"}
 
 
@@ -47,6 +50,15 @@ def _starts_sentence(token, before, previous_word) -> bool:
 def _soft_wrap(token, newline, previous_word) -> bool:
     if newline.text.count("\n") > 1 or previous_word is None:
         return False
+    doc = token.doc
+    text = doc.text
+    line_start = text.rfind("\n", 0, newline.idx) + 1
+    line_start += len(text[line_start:newline.idx]) - len(text[line_start:newline.idx].lstrip())
+    if len(text[line_start:newline.idx].strip()) < _MIN_WRAPPED_LINE:
+        return False  # a short line (a label, a note) is its own unit, whatever follows
+    heading_starts = {s.start for s in (doc._.sections or []) if s.heading}
+    if line_start in heading_starts or token.idx in heading_starts:
+        return False  # headings always break (the section component runs first)
     if previous_word.text in _ENDS or previous_word.text in {":", "|"}:
         return False
     first = token.text[:1]

@@ -181,6 +181,23 @@ class CheckTest(RuleModel):
     expect: list[str]
     name: str = ""
     record: dict[str, Any] | None = None
+
+    @field_validator("record")
+    @classmethod
+    def _valid_record(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A test's record must be a valid allocation record, found at load, not mid-test."""
+        if value is not None:
+            from pydantic import ValidationError
+
+            from psr_check.models import AllocationRecord
+
+            try:
+                AllocationRecord.model_validate(value)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(p) for p in first["loc"])
+                raise ValueError(f"record field {field}: {first['msg'].removeprefix('Value error, ')}") from None
+        return value
     check_mode: str | None = None
     report_type: Literal["oral", "short", "standard"] | None = None
     region: str | None = None

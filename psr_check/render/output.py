@@ -1,4 +1,4 @@
-"""Turn document results into the findings/v1 contract and then into text or JSON."""
+"""Turn document results into the findings/v1 contract and then into text, JSON or HTML."""
 
 from __future__ import annotations
 
@@ -50,6 +50,10 @@ def render(output: LintOutput, fmt: str) -> str:
     if fmt == "json":
         data = output.model_dump(mode="json", by_alias=True)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from psr_check.render.html import html_context
+
+        return environment().get_template("lint.html.j2").render(**html_context(output))
     template = environment().get_template(f"lint.{'txt' if fmt == 'text' else fmt}.j2")
     documents = [
         {"doc": d, "findings": sorted(d.findings, key=lambda f: (SEVERITY_ORDER[f.severity], _first_offset(f), f.code))}
