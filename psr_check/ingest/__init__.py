@@ -9,7 +9,9 @@ from psr_check.ingest.text import read_text_bytes, read_text_file
 from psr_check.models import Case, Report
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES
+WORD_SUFFIXES = {".docx"}
+JSON_SUFFIXES = {".json"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | WORD_SUFFIXES | JSON_SUFFIXES
 
 __all__ = ["IngestError", "load_case", "case_from_text", "expand_paths", "SUPPORTED_SUFFIXES"]
 
@@ -35,6 +37,14 @@ def load_case(path: str, stdin_bytes: bytes | None = None, report_type: str | No
         if suffix not in SUPPORTED_SUFFIXES:
             raise IngestError(path, f"unsupported file type '{suffix or 'none'}': "
                               f"give a {', '.join(sorted(SUPPORTED_SUFFIXES))} file")
+        if suffix in WORD_SUFFIXES:
+            from psr_check.ingest.docx import read_docx  # python-docx loads only when a .docx comes
+
+            return case_from_text(read_docx(file), path, report_type)
+        if suffix in JSON_SUFFIXES:
+            from psr_check.ingest.service_json import read_json_file
+
+            return read_json_file(file, report_type)
         text, note = read_text_file(file)
         case = case_from_text(text, path, report_type)
     if note and case.report is not None:
@@ -54,7 +64,8 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[IngestError]]:
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
             if not files:
-                errors.append(IngestError(path, "folder holds no supported drafts (.txt, .md)"))
+                errors.append(IngestError(path, "folder holds no supported drafts "
+                                          f"({', '.join(sorted(SUPPORTED_SUFFIXES))})"))
             found.extend(str(f) for f in files)
         elif p.exists():
             found.append(path)

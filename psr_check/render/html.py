@@ -214,42 +214,33 @@ def segment_text(text: str, spans: list[tuple[int, int, int]]) -> list[list[Piec
 
 def _label_runs(lines: list[list[Piece]], doc_number: int, findings: list[Finding],
                 anchors: list[str]) -> None:
-    """Give each highlighted piece its id, link and title, and put code labels after each run.
+    """Give each highlighted piece its id, link and title, and label where each finding's words end.
 
-    A run is a stretch of consecutive highlighted pieces; it carries on across a line break when
-    both sides are highlighted, so evidence wrapped over two lines gets one label, at its end.
+    A finding's code label goes after the last piece of each stretch its evidence covers. The
+    stretch carries on across a line break, and across plain spaces into more evidence of the same
+    finding ("Police DA" + "call-out check"), so such phrases get one label, not two.
     """
     flat = [p for line in lines for p in line]
     count = 0
-    run: list[int] = []
     for position, piece in enumerate(flat):
         if not piece.cover:
-            run = []
             continue
         count += 1
-        first = piece.cover[0]
         piece.mark_id = f"d{doc_number}-m{count}"
-        piece.href = f"#{anchors[first]}"
+        piece.href = f"#{anchors[piece.cover[0]]}"
         piece.title = "; ".join(f"{findings[i].code}: {findings[i].title}" for i in piece.cover)
         piece.severity = min((findings[i].severity for i in piece.cover), key=SEVERITY_ORDER.__getitem__)
-        run.extend(i for i in piece.cover if i not in run)
-        if not _run_goes_on(flat, position, run):
-            piece.tags = [Tag(findings[i].code, f"#{anchors[i]}", findings[i].severity) for i in sorted(run)]
-            run = []
+        carries_on = _next_cover(flat, position)
+        piece.tags = [Tag(findings[i].code, f"#{anchors[i]}", findings[i].severity)
+                      for i in piece.cover if i not in carries_on]
 
 
-def _run_goes_on(flat: list[Piece], position: int, run: list[int]) -> bool:
-    """Does the highlighted run carry on after ``flat[position]``?
-
-    It does into the next highlighted piece, and across plain spaces into more evidence of the
-    same finding ("Police DA" + "call-out check"), so such phrases get one label, not two.
-    """
+def _next_cover(flat: list[Piece], position: int) -> tuple[int, ...]:
+    """The findings highlighted next after ``flat[position]``, looking past plain spaces."""
     following = position + 1
     while following < len(flat) and not flat[following].cover and flat[following].text.isspace():
         following += 1
-    if following >= len(flat) or not flat[following].cover:
-        return False
-    return following == position + 1 or any(i in run for i in flat[following].cover)
+    return flat[following].cover if following < len(flat) else ()
 
 
 def _quote(text: str) -> str:
