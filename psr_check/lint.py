@@ -30,6 +30,7 @@ class Linter:
             raise ConfigError(f"unknown check mode '{mode}': choose one of {', '.join(self.pack.check_modes.modes)}")
         self.check_mode = mode
         self.codes = {c.code for c in self.pack.checks if self.settings.wants(c.code)}
+        self.calculators = _calculators(self.pack)
 
     def lint_text(self, text: str, *, record: AllocationRecord | None = None, source: str = "<text>",
                   report_type: str | None = None, region: str | None = None,
@@ -49,7 +50,8 @@ class Linter:
         notices = scope_notices(text, self.pack.scope) if text else []
         doc = self.nlp(text)
         facts = build_facts(doc, record=case.record, check_mode=check_mode or self.check_mode,
-                            report_type=report_type, region=case.region or self.settings.region)
+                            report_type=report_type, region=case.region or self.settings.region,
+                            calculators=self.calculators)
         result = DocumentResult(path=case.source, report_type=report_type, scope_notices=notices,
                                 sections=facts.sections, text=text)
         if notices:
@@ -67,3 +69,10 @@ class Linter:
                 finding.suppressed = True
                 finding.suppression_reason = suppression.reason
         return finding
+
+
+def _calculators(pack: RulePack) -> tuple:
+    """Domain calculators (facts/) configured with their rules/ data."""
+    from psr_check.facts.means import means_calculator
+
+    return (means_calculator(pack.fines),) if pack.fines else ()

@@ -39,6 +39,8 @@ def evaluate_condition(cond: Condition, facts: Facts, trigger: Mention | None = 
         return _concept(cond, facts, trigger)
     if cond.field is not None:
         return _field(cond, facts)
+    if cond.fact is not None:
+        return _fact(cond, facts)
     return _policy(cond, facts)
 
 
@@ -76,6 +78,10 @@ def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | N
             mention.sent_start <= o.start < mention.sent_end
             for name in cond.with_any for o in facts.mentions.get(name, [])):
         return False
+    if cond.without_any and any(
+            mention.sent_start <= o.start < mention.sent_end
+            for name in cond.without_any for o in facts.mentions.get(name, [])):
+        return False
     if cond.same_sentence and trigger is not None:
         if not (trigger.sent_start <= mention.start < trigger.sent_end):
             return False
@@ -92,6 +98,8 @@ def _describe(cond: Condition) -> str:
         text += " in the same sentence"
     if cond.with_any:
         text += f" with {' or '.join(cond.with_any)} beside it"
+    if cond.without_any:
+        text += f" without {' or '.join(cond.without_any)} beside it"
     return text
 
 
@@ -119,3 +127,22 @@ def _policy(cond: Condition, facts: Facts) -> Outcome:
     value = facts.check_mode
     ok = value == cond.equals if cond.equals is not None else value in (cond.in_ or [])
     return Outcome(ok, tried=[f"check mode {value}"])
+
+
+def _fact(cond: Condition, facts: Facts) -> Outcome:
+    """A derived fact; one that could not be computed (None) satisfies nothing but `present: false`."""
+    value = facts.fact(cond.fact)
+    if cond.present is not None:
+        ok = (value is not None) == cond.present
+    elif value is None:
+        ok = False
+    elif cond.greater_than is not None:
+        ok = value > cond.greater_than
+    elif cond.less_than is not None:
+        ok = value < cond.less_than
+    elif cond.in_ is not None:
+        ok = value in cond.in_
+    else:
+        ok = value == cond.equals
+    mentions = facts.derived_evidence.get(cond.fact, []) if ok else []
+    return Outcome(ok, mentions=list(mentions), tried=[f"{cond.fact} = {value!r}: {'yes' if ok else 'no'}"])

@@ -91,7 +91,7 @@ def _message_context(facts: Facts, mentions: list[Mention], when: Outcome) -> di
         name, value = when.record_fields[0]
         trigger["text"] = f"{name.removeprefix('record.')} = {value}"
     return {"trigger": trigger, "count": len(mentions), "check_mode": facts.check_mode,
-            "record": facts.record}
+            "record": facts.record, "fact": facts.derived}
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

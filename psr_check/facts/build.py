@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Doc
@@ -24,18 +25,31 @@ class Facts(BaseModel):
     mentions: dict[str, list[Mention]] = Field(default_factory=dict)
     record: AllocationRecord | None = None
     scope: list[str] = Field(default_factory=list)
+    derived: dict[str, Any] = Field(default_factory=dict)
+    derived_evidence: dict[str, list[Mention]] = Field(default_factory=dict)
+
+    def fact(self, name: str) -> Any:
+        """A derived fact by its dotted name ("fine.weeks_to_pay"), or None when not computable."""
+        group, key = name.split(".", 1)
+        return self.derived.get(group, {}).get(key)
 
 
 def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
-                report_type: str | None = None, region: str | None = None) -> Facts:
+                report_type: str | None = None, region: str | None = None,
+                calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
     line_starts = _line_starts(doc.text)
     mentions = {
         label: [_mention(doc, span, line_starts, sections) for span in doc.spans[label]]
         for label in doc.spans
     }
-    return Facts(text=doc.text, report_type=report_type, region=region, check_mode=check_mode,
-                 sections=sections, mentions=mentions, record=record)
+    facts = Facts(text=doc.text, report_type=report_type, region=region, check_mode=check_mode,
+                  sections=sections, mentions=mentions, record=record)
+    for calculate in calculators:
+        for group, (values, evidence) in calculate(facts).items():
+            facts.derived[group] = values
+            facts.derived_evidence.update({f"{group}.{k}": v for k, v in evidence.items()})
+    return facts
 
 
 def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section]) -> Mention:

@@ -27,7 +27,9 @@ def normalise_newlines(text: str) -> str:
 
 
 def load_case(path: str, stdin_bytes: bytes | None = None, report_type: str | None = None) -> Case:
-    """Read one input. ``-`` reads the given stdin bytes. Raises IngestError with a one-line reason."""
+    """Read one input by its suffix: text drafts (.txt, .md), Word drafts (.docx, ingest/docx.py) and
+    JSON reports in our own or a service's shape (.json, ingest/service_json.py). ``-`` reads the
+    given stdin bytes as text. Raises IngestError with a one-line reason."""
     if path == "-":
         text, note = read_text_bytes(stdin_bytes or b"", "<stdin>")
         case = case_from_text(text, "<stdin>", report_type)
@@ -62,7 +64,8 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[IngestError]]:
             continue
         p = Path(path)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not f.name.startswith("~$"))  # Word's lock file next to an open draft
             if not files:
                 errors.append(IngestError(path, "folder holds no supported drafts "
                                           f"({', '.join(sorted(SUPPORTED_SUFFIXES))})"))

@@ -189,7 +189,10 @@ class _DocxText:
             self._emit(text, heading=self._is_heading(p, text, runs))
         for box in boxes:  # text boxes after their anchor paragraph
             for kind, element in _blocks(box):
-                self._paragraph(element) if kind == "p" else self._table(element)
+                if kind == "p":
+                    self._paragraph(element)
+                else:
+                    self._table(element)
 
     def _is_heading(self, p, text: str, runs) -> bool:
         from docx.text.paragraph import Paragraph

@@ -20,6 +20,8 @@ from psr_check.pack.schema import (
     RuleModel,
     SectionsFile,
 )
+from psr_check.facts.derived import DERIVED_FACTS, sample_derived
+from psr_check.pack.fines import FinesFile
 from psr_check.pack.scope import ScopeFile
 from psr_check.pack.yaml_lines import LineDict, LineList, line_of, load_yaml_with_lines
 
@@ -48,6 +50,7 @@ class RulePack:
     concepts: dict[str, ConceptDef]
     checks: list[Check]
     scope: ScopeFile | None = None
+    fines: FinesFile | None = None
     templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     roots: list[Path] = field(default_factory=list)
 
@@ -135,6 +138,7 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
         for index, cue in enumerate(context.cues):
             cue._origin = f"{root / 'context.yaml'}:{line_of(context_data, ('cues', index)) or 1}"
     scope = loader.validate(ScopeFile, loader.parse(root / "scope.yaml"), root / "scope.yaml")
+    fines = loader.validate(FinesFile, loader.parse(root / "fines.yaml"), root / "fines.yaml")
     modes_path = root / "policies" / "checks.yaml"
     check_modes = loader.validate(CheckModesFile, loader.parse(modes_path), modes_path)
 
@@ -156,7 +160,8 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
 
     if loader.problems:
         raise RulePackError(loader.problems)
-    pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, roots=roots)
+    pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, fines=fines,
+                    roots=roots)
     problems = _cross_check(pack)
     pack.templates, template_problems = _compile_messages(pack.checks)
     problems += template_problems
@@ -204,7 +209,7 @@ def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_i
     for child in (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else []):
         problems += _condition_problems(child, check, pack, section_ids)
     if cond.concept is not None:
-        for name in [cond.concept, *(cond.outside or []), *(cond.with_any or [])]:
+        for name in [cond.concept, *(cond.outside or []), *(cond.with_any or []), *(cond.without_any or [])]:
             if name not in pack.concepts:
                 problems.append(f"{check.origin}: {check.code} uses unknown concept {name}")
         if cond.sections:
@@ -215,6 +220,9 @@ def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_i
         name = cond.field.removeprefix("record.")
         if name not in RECORD_FIELDS:
             problems.append(f"{check.origin}: {check.code} uses unknown record field '{name}'")
+    if cond.fact is not None and cond.fact not in DERIVED_FACTS:
+        problems.append(f"{check.origin}: {check.code} uses unknown fact '{cond.fact}' "
+                        f"(known: {', '.join(sorted(DERIVED_FACTS))})")
     if cond.policy == "check_mode":
         for mode in ([cond.equals] if cond.equals is not None else []) + (cond.in_ or []):
             if mode not in pack.check_modes.modes:
@@ -224,7 +232,7 @@ def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_i
 
 _SAMPLE_CONTEXT = {
     "trigger": {"text": "“x”", "quote": "x", "section": "offence", "line": 1, "where": "line 1"},
-    "count": 1, "check_mode": "indicator-led", "record": None,
+    "count": 1, "check_mode": "indicator-led", "record": None, "fact": sample_derived(),
 }
 
 
@@ -241,5 +249,5 @@ def _compile_messages(checks: list[Check]) -> tuple[dict[str, jinja2.Template], 
         except jinja2.UndefinedError as exc:
             problems.append(f"{check.origin}: {check.code} message uses an unknown name: {exc.message} "
                             "(available: trigger.text, trigger.where, trigger.section, trigger.quote, "
-                            "trigger.line, count, check_mode, record)")
+                            "trigger.line, count, check_mode, record, fact.…)")
     return templates, problems

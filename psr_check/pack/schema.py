@@ -124,7 +124,7 @@ class SectionFilter(RuleModel):
     exclude: list[str] = Field(default_factory=list)
 
 
-_LEAF_KINDS = ("any", "all", "not_", "concept", "field", "policy")
+_LEAF_KINDS = ("any", "all", "not_", "concept", "field", "policy", "fact")
 
 
 class Condition(RuleModel):
@@ -140,6 +140,7 @@ class Condition(RuleModel):
     outside: list[str] | None = None
     same_sentence: bool | None = None
     with_any: list[str] | None = None
+    without_any: list[str] | None = None
     min_count: int = Field(default=1, ge=1)
     # record field leaf
     field: str | None = None
@@ -149,6 +150,10 @@ class Condition(RuleModel):
     in_: list[Any] | None = Field(default=None, alias="in")
     # policy leaf
     policy: Literal["check_mode"] | None = None
+    # derived-fact leaf (computed in facts/ from the text and rules data, e.g. fine.weeks_to_pay)
+    fact: str | None = None
+    greater_than: float | None = None
+    less_than: float | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Condition":
@@ -157,7 +162,8 @@ class Condition(RuleModel):
             raise ValueError("a condition needs exactly one of any, all, not, concept, field, policy; "
                              f"found {', '.join(k.rstrip('_') for k in kinds) or 'none'}")
         concept_only = {"states": self.states, "sections": self.sections, "outside": self.outside,
-                        "same_sentence": self.same_sentence, "with_any": self.with_any}
+                        "same_sentence": self.same_sentence, "with_any": self.with_any,
+                        "without_any": self.without_any}
         if self.concept is None and any(v is not None for v in concept_only.values()):
             raise ValueError("states, sections and outside go with a concept condition")
         if self.field is not None:
@@ -168,9 +174,15 @@ class Condition(RuleModel):
                 raise ValueError(f"field {self.field} needs exactly one of present, contains_any, equals, in")
         if self.policy is not None and self.equals is None and self.in_ is None:
             raise ValueError("a policy condition needs equals or in")
-        field_only = {"present": self.present, "contains_any": self.contains_any}
-        if self.field is None and any(v is not None for v in field_only.values()):
-            raise ValueError("present and contains_any go with a field condition")
+        comparisons = [self.equals, self.in_, self.greater_than, self.less_than, self.present]
+        if self.fact is not None and sum(c is not None for c in comparisons) != 1:
+            raise ValueError(f"fact {self.fact} needs exactly one of equals, in, greater_than, less_than, present")
+        if self.fact is None and (self.greater_than is not None or self.less_than is not None):
+            raise ValueError("greater_than and less_than go with a fact condition")
+        if self.field is None and self.contains_any is not None:
+            raise ValueError("contains_any goes with a field condition")
+        if self.field is None and self.fact is None and self.present is not None:
+            raise ValueError("present goes with a field or fact condition")
         if self.concept is not None and (self.equals is not None or self.in_ is not None):
             raise ValueError("equals and in go with a field or policy condition, not a concept")
         return self

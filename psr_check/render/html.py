@@ -299,6 +299,11 @@ def _breakdown(errors: int, warnings: int) -> str:
     return ", ".join(parts)
 
 
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end == -1 else text[start:end]
+
+
 def document_view(doc: DocumentResult, number: int) -> DocumentView:
     findings = order_findings(doc.findings)
     anchors = [f"finding-{number}-{k}" for k in range(1, len(findings) + 1)]
@@ -324,7 +329,7 @@ def document_view(doc: DocumentResult, number: int) -> DocumentView:
         for i, f in enumerate(findings)
     ]
     groups = [Group(key, heading, blurb, [v for v in views if v.group == key]) for key, heading, blurb in GROUPS]
-    headings = {s.start for s in doc.sections if text[s.start:].split("\n", 1)[0].strip() == s.heading.strip()}
+    headings = {s.start for s in doc.sections if _line_at(text, s.start).strip() == s.heading.strip()}
     lines = [Line(number=n, id=f"d{number}-line-{n}", pieces=line, heading=line_starts[n - 1] in headings)
              for n, line in enumerate(pieces, start=1)]
     return DocumentView(

@@ -1,0 +1,188 @@
+"""Means and financial orders: relevant weekly income and what a proposed total would take to pay.
+
+The model (rules/fines.yaml, Sentencing Council): net weekly income over the threshold is used
+as it is; benefits only or a low income is deemed at the threshold; with no information the
+court assumes a higher figure. The suggested weekly payment for that income, over the normal
+payment period, is what a proposal is compared against.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from psr_check.models import Mention
+from psr_check.pack.fines import FinesFile
+
+_MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)")
+# "£85 a week", "£1,500 per month", "£400pm", "£20 per fortnight"
+_PERIOD = re.compile(
+    r"^\s*(?:net\s+)?(?:a|per|each|every|/|p)\s*\.?\s*(week|wk|w|month|mth|m|calendar month|fortnight|"
+    r"two weeks|year|yr|annum|a)\b|^\s*(weekly|monthly|fortnightly|annually|pw|pm|pcm|pa)\b",
+    re.IGNORECASE)
+_TO_WEEKLY = {"week": 1.0, "wk": 1.0, "w": 1.0, "weekly": 1.0, "pw": 1.0,
+              "month": 12 / 52, "mth": 12 / 52, "m": 12 / 52, "calendar month": 12 / 52, "monthly": 12 / 52,
+              "pm": 12 / 52, "pcm": 12 / 52, "fortnight": 0.5, "two weeks": 0.5, "fortnightly": 0.5,
+              "year": 1 / 52, "yr": 1 / 52, "annum": 1 / 52, "annually": 1 / 52, "pa": 1 / 52}
+_OUTGOINGS = re.compile(r"\b(rent|debts?|arrears|repay\w*|deduct\w*|loans?|owe[sd]?|bills?|spend\w*|"
+                        r"instal\w*|pay(?:s|ing)? (?:back|off)|costs? him|fine|compensation|surcharge|"
+                        r"worth|value|stole|took|damage)\b", re.IGNORECASE)
+
+
+_INCOME_LEAD = re.compile(r"\b(on|at|income of|earns?|earning|receives?|gets|wages? of)\s*(about|around|roughly|approx\.?)?\s*$",
+                          re.IGNORECASE)
+_TOTAL_LEAD = re.compile(r"(=|\btotal(?:ling)?(?: of)?|\bin total|\baltogether|\btotals?)\s*(?:of\s*)?(about|around|roughly|approx\.?)?\s*$",
+                         re.IGNORECASE)
+
+
+def suggested_weekly_payment(income: float, fines: FinesFile) -> float:
+    """Linear between the guideline's points; the first and last ratios beyond them."""
+    points = fines.suggested_weekly_payment
+    if income <= points[0].income:
+        return round(points[0].payment * income / points[0].income, 2)
+    for low, high in zip(points, points[1:]):
+        if income <= high.income:
+            share = (income - low.income) / (high.income - low.income)
+            return round(low.payment + share * (high.payment - low.payment), 2)
+    return round(points[-1].payment * income / points[-1].income, 2)
+
+
+def means_calculator(fines: FinesFile):
+    """The calculator Facts calls: derives the "means" and "fine" groups from one reading."""
+
+    def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
+        income, income_evidence = net_weekly_income(facts)
+        info = _has(facts, "MEANS_INFO") or income is not None
+        rwi_rules = fines.relevant_weekly_income
+        if income is not None and income > rwi_rules.low_income_threshold:
+            rwi, basis = income, f"actual: net £{income:,.0f} a week"
+        elif info:
+            rwi, basis = rwi_rules.deemed, "deemed: benefits only or low income"
+        else:
+            rwi, basis = rwi_rules.no_information, "assumed: no information about means"
+        rate = suggested_weekly_payment(rwi, fines)
+        total, parts, amount_evidence = proposed_total(facts)
+        means = {"net_weekly_income": income, "relevant_weekly_income": rwi, "rwi_basis": basis,
+                 "information_present": info}
+        fine = {
+            "total": total, "total_text": _total_text(total, parts), "amounts_stated": bool(parts),
+            "weekly_rate": rate, "weeks_to_pay": round(total / rate, 1) if parts and rate else None,
+            "payment_weeks_limit": fines.payment_period_weeks,
+        }
+        return {
+            "means": (means, {"net_weekly_income": income_evidence}),
+            "fine": (fine, {"weeks_to_pay": amount_evidence, "total": amount_evidence}),
+        }
+
+    return calculate
+
+
+def net_weekly_income(facts) -> tuple[float | None, list[Mention]]:
+    """The largest lawful income stated with a period ("£1,500 a month" → £346 a week)."""
+    best: float | None = None
+    evidence: list[Mention] = []
+    set_aside = [(m.sent_start, m.sent_end) for name in ("NO_LAWFUL_INCOME", "ILLICIT_INCOME")
+                 for m in facts.mentions.get(name, [])]
+    lawful = [m for m in facts.mentions.get("LAWFUL_INCOME", [])
+              if not _set_aside(m) and "historical" not in m.states
+              and (m.sent_start, m.sent_end) not in set_aside]
+    orders = [m for m in facts.mentions.get("FINANCIAL_ORDER", [])]
+    for mention in lawful + orders:
+        clause = facts.text[mention.sent_start:mention.sent_end]
+        for match in _MONEY.finditer(clause):
+            weekly = _weekly(match, clause)
+            before = clause[max(0, match.start() - 30):match.start()]
+            if weekly is None or _OUTGOINGS.search(before):
+                continue
+            if mention in orders and not _INCOME_LEAD.search(before):
+                continue  # in a proposal line only "on £520 pw" / "income of £…" is an income
+            if best is None or weekly > best:
+                best = weekly
+                start = mention.sent_start + match.start()
+                evidence = [_amount_mention(facts, start, start + len(match.group(0)), mention)]
+    return (round(best, 2) if best is not None else None), evidence
+
+
+def proposed_total(facts) -> tuple[float, list[tuple[str, float]], list[Mention]]:
+    """Sum of the amounts stated beside proposed fines, compensation, costs and surcharge."""
+    orders = [m for m in facts.mentions.get("FINANCIAL_ORDER", []) if _is_proposed(facts, m)]
+    if not orders:
+        return 0.0, [], []
+    clauses = sorted({(m.sent_start, m.sent_end) for m in orders + [
+        c for c in facts.mentions.get("ORDER_COSTS", []) if _is_proposed(facts, c)]})
+    parts: list[tuple[str, float]] = []
+    evidence: list[Mention] = []
+    seen: set[tuple[int, int, float]] = set()
+    for start, end in clauses:
+        clause = facts.text[start:end]
+        for match in _MONEY.finditer(clause):
+            if _weekly(match, clause) is not None:
+                continue  # an instalment or an income, not an order
+            amount = _amount(match)
+            if _TOTAL_LEAD.search(clause[max(0, match.start() - 20):match.start()]):
+                # "£780 + £312 + £85 = £1,177": the stated total replaces its parts
+                parts = [p for p in parts if p[2] != (start, end)]
+                evidence = [e for e in evidence if not (start <= e.start < end)]
+                parts.append(("total", amount, (start, end)))
+                evidence.append(_amount_mention(facts, start + match.start(), start + match.end(), orders[0]))
+                break
+            key = (start, end, amount)
+            if key in seen:
+                continue
+            seen.add(key)
+            parts.append((_label(clause, match.start()), amount, (start, end)))
+            evidence.append(_amount_mention(facts, start + match.start(), start + match.end(), orders[0]))
+    return round(sum(a for _, a, _ in parts), 2), [(label, a) for label, a, _ in parts], evidence
+
+
+def _is_proposed(facts, mention: Mention) -> bool:
+    if _set_aside(mention) or "historical" in mention.states:
+        return False
+    if mention.section == "proposal":
+        return True
+    return any(mention.sent_start <= p.start < mention.sent_end for p in facts.mentions.get("PROPOSE_WORD", []))
+
+
+def _set_aside(mention: Mention) -> bool:
+    return bool({"negated", "hypothetical", "other_person"} & set(mention.states))
+
+
+def _has(facts, concept: str) -> bool:
+    return any(not _set_aside(m) for m in facts.mentions.get(concept, []))
+
+
+def _amount(match: re.Match) -> float:
+    pounds = float(match.group(1).replace(",", ""))
+    pence = match.group(2)
+    return pounds + (float(pence.ljust(2, "0")) / 100 if pence else 0.0)
+
+
+def _weekly(match: re.Match, clause: str) -> float | None:
+    period = _PERIOD.match(clause[match.end():match.end() + 25])
+    if not period:
+        return None
+    word = (period.group(1) or period.group(2) or "").lower()
+    if word == "a":
+        return None
+    return _amount(match) * _TO_WEEKLY.get(word, 1.0)
+
+
+def _label(clause: str, at: int) -> str:
+    before = clause[max(0, at - 40):at].lower()
+    for word in ("compensation", "surcharge", "costs", "fine"):
+        if word in before:
+            return word
+    return "order"
+
+
+def _total_text(total: float, parts: list[tuple[str, float]]) -> str:
+    if not parts:
+        return "no amount stated"
+    detail = ", ".join(f"{label} £{amount:,.0f}" for label, amount in parts)
+    return f"£{total:,.0f} ({detail})"
+
+
+def _amount_mention(facts, start: int, end: int, near: Mention) -> Mention:
+    return Mention(concept="AMOUNT", text=facts.text[start:end], start=start, end=end,
+                   line=facts.text.count("\n", 0, start) + 1, section=near.section, heading=near.heading,
+                   sent_start=near.sent_start, sent_end=near.sent_end)
