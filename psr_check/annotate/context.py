@@ -136,6 +136,8 @@ def _part_of_mention(cue: Cue, span: Span) -> bool:
     """A cue inside a phrase is part of it ("not to contact" in a bail condition), not context.
     In a `near` composite only the two matched parts count as the phrase, so "his father was"
     in "his father was violent" is still a cue."""
+    if span.start < cue.start < span.end < cue.end:
+        return True  # "mum's" in "police called to mum's house": the cue's noun is the mention's own
     if not (span.start <= cue.start and cue.end <= span.end):
         return False
     parts = span.doc.user_data.get("psr_parts", {}).get((span.label_, span.start, span.end))
