@@ -176,7 +176,7 @@ def test_fail_on_warning_with_universal_check_mode(cli, decode, tmp_path):
     stdout, stderr = decode(result)
     assert result.returncode == 1, (stdout, stderr)
     assert "DA005" in stdout
-    indicator_led = cli("lint", "noda.txt", "--fail-on", "warning")
+    indicator_led = cli("lint", "noda.txt", "--fail-on", "warning", "--select", "DA")
     assert indicator_led.returncode == 0 and "DA005" not in decode(indicator_led)[0]
 
 
@@ -225,9 +225,9 @@ def test_help_does_not_import_spacy(tmp_path):
 def test_record_registration_fires_da001(cli, decode, tmp_path):
     _write(tmp_path, "noda.txt", NO_DA)
     (tmp_path / "rec.json").write_text(json.dumps({"case_id": "X1", "registrations": ["ADVP"]}), encoding="utf-8")
-    without = cli("lint", "noda.txt", "--format", "json")
+    without = cli("lint", "noda.txt", "--format", "json", "--select", "DA")
     assert without.returncode == 0 and _codes(_json(without)["documents"][0]) == []
-    result = cli("lint", "noda.txt", "--record", "rec.json", "--format", "json")
+    result = cli("lint", "noda.txt", "--record", "rec.json", "--format", "json", "--select", "DA")
     assert result.returncode == 1, decode(result)
     doc = _json(result)["documents"][0]
     assert "DA001" in _codes(doc)

@@ -107,12 +107,14 @@ def test_missing_path_in_expand_paths(tmp_path):
 
 def test_folder_expansion_is_sorted_and_only_drafts(tmp_path):
     folder = tmp_path / "drafts"
-    for name in ["b.md", "a.txt", "C.TXT", "notes.csv", "scan.pdf", "x.docx.bak", "sub/d.txt", "sub/e.json"]:
+    for name in ["b.md", "a.txt", "C.TXT", "notes.csv", "scan.pdf", "x.docx.bak", "sub/d.txt"]:
         _write(folder, name, b"Offence: theft.")
+    _write(folder, "sub/e.json", b'{"text": "Offence: theft."}')  # our own JSON report shape
     files, errors = expand_paths([str(folder)])
     assert errors == []
     names = sorted(Path(f).relative_to(folder).as_posix() for f in files)
-    assert names == ["C.TXT", "a.txt", "b.md", "sub/d.txt"]
+    # .docx and .json reports are drafts too; .csv, .pdf and backups are not
+    assert names == ["C.TXT", "a.txt", "b.md", "sub/d.txt", "sub/e.json"]
     assert files == sorted(files)
     # Every file found can actually be loaded.
     assert all(load_case(f).report.text == "Offence: theft." for f in files)

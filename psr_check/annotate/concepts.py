@@ -28,7 +28,8 @@ def concept_order(concepts: list[dict]) -> list[dict]:
             raise ValueError(f"{by_id[cid].get('_origin', '')}: concept {cid} is built from itself (cycle)")
         visiting.add(cid)
         concept = by_id[cid]
-        for dep in concept.get("include", []) + [n for r in concept.get("near", []) for n in (r["a"], r["b"])]:
+        for dep in concept.get("include", []) + [n for r in concept.get("near", [])
+                                                 for n in (r["a"], r["b"], *r.get("not_across", []))]:
             visit(dep)
         visiting.discard(cid)
         done[cid] = concept
@@ -72,12 +73,14 @@ class ConceptMatcher:
             for other in concept.get("include", []):
                 found[cid].extend(Span(doc, s.start, s.end, label=cid) for s in found[other])
             for rule in concept.get("near", []):
-                found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid))
+                barriers = [s for name in rule.get("not_across", []) for s in found[name]]
+                found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid, barriers))
             doc.spans[cid] = filter_spans(found[cid])
         return doc
 
 
-def _near(doc: Doc, first: list[Span], second: list[Span], rule: dict, label: str) -> list[Span]:
+def _near(doc: Doc, first: list[Span], second: list[Span], rule: dict, label: str,
+          barriers: list[Span] = ()) -> list[Span]:
     spans: list[Span] = []
     window = rule.get("window", 6)
     for a in first:
@@ -91,6 +94,9 @@ def _near(doc: Doc, first: list[Span], second: list[Span], rule: dict, label: st
                 gap = a.start - b.end
             else:
                 continue
+            low, high = min(a.end, b.end), max(a.start, b.start)
+            if any(low <= s.start and s.end <= high for s in barriers):
+                continue  # "present when he assaulted the guard": another clause stands between
             if gap <= window:
                 span = Span(doc, min(a.start, b.start), max(a.end, b.end), label=label)
                 # the two matched parts, so context can tell a cue inside them from one between them

@@ -83,6 +83,8 @@ class _Loader:
         return None
 
     def validate(self, model: type[M], data: Any, path: Path) -> M | None:
+        if any(p.startswith(f"{path}:") for p in self.problems):
+            return None  # already reported (unreadable YAML): one problem, not two
         try:
             result = model.model_validate(data)
         except ValidationError as exc:
@@ -177,7 +179,7 @@ def _cross_check(pack: RulePack) -> list[str]:
         pack.sections.preamble_section, pack.sections.unknown_section}
     families = {f.id: f for f in pack.families.families}
     for concept in pack.concepts.values():
-        for name in concept.include + [n for r in concept.near for n in (r.a, r.b)]:
+        for name in concept.include + [n for r in concept.near for n in (r.a, r.b, *r.not_across)]:
             if name not in pack.concepts:
                 problems.append(f"{concept.origin}: concept {concept.id} refers to unknown concept {name}")
     for cue in pack.context.cues:

@@ -76,6 +76,7 @@ class NearRule(RuleModel):
     b: str
     window: int = Field(default=6, ge=0, le=30)
     order: Literal["any", "a_first"] = "any"
+    not_across: list[str] = Field(default_factory=list)  # concepts that may not stand between a and b
 
 
 class ConceptDef(RuleModel):
