@@ -74,5 +74,11 @@ class Linter:
 def _calculators(pack: RulePack) -> tuple:
     """Domain calculators (facts/) configured with their rules/ data."""
     from psr_check.facts.means import means_calculator
+    from psr_check.facts.programmes import programme_calculator
 
-    return (means_calculator(pack.fines),) if pack.fines else ()
+    calculators = []
+    if pack.fines:
+        calculators.append(means_calculator(pack.fines))
+    if pack.programmes:
+        calculators.append(programme_calculator(pack.programmes))
+    return tuple(calculators)

@@ -179,6 +179,7 @@ class Mention(Model):
     heading: str = ""
     sent_start: int = 0
     sent_end: int = 0
+    in_heading: bool = False  # on a line that is only a heading ("Domestic abuse"): a topic, not a fact
 
 
 class TextEvidence(Model):

@@ -61,6 +61,8 @@ def _concept(cond: Condition, facts: Facts, trigger: Mention | None) -> Outcome:
 
 
 def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | None) -> bool:
+    if mention.in_heading:
+        return False  # a heading names a topic ("Domestic abuse"), it says nothing about the case
     if cond.states:
         if cond.states.include and not set(cond.states.include) & set(mention.states):
             return False

@@ -39,8 +39,9 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
     line_starts = _line_starts(doc.text)
+    heading_lines = _heading_lines(doc.text, sections)
     mentions = {
-        label: [_mention(doc, span, line_starts, sections) for span in doc.spans[label]]
+        label: [_mention(doc, span, line_starts, sections, heading_lines) for span in doc.spans[label]]
         for label in doc.spans
     }
     facts = Facts(text=doc.text, report_type=report_type, region=region, check_mode=check_mode,
@@ -52,7 +53,21 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     return facts
 
 
-def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section]) -> Mention:
+def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
+    """Character ranges of lines that hold a heading and nothing else."""
+    ranges = []
+    for section in sections:
+        if not section.heading:
+            continue
+        end = text.find("\n", section.start)
+        end = len(text) if end < 0 else end
+        if text[section.start:end].strip() == section.heading.strip():
+            ranges.append((section.start, end))
+    return ranges
+
+
+def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section],
+             heading_lines: list[tuple[int, int]] = ()) -> Mention:
     clause_start, clause_end = _clause(doc.text, span)
     section_id = section_at(doc, span.start_char)
     heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
@@ -61,6 +76,7 @@ def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section]) ->
         line=bisect_right(line_starts, span.start_char), section=section_id,
         states=list(span._.states), heading=heading or section_id,
         sent_start=clause_start, sent_end=clause_end,
+        in_heading=any(start <= span.start_char and span.end_char <= end for start, end in heading_lines),
     )
 
 

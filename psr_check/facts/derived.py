@@ -20,6 +20,17 @@ DERIVED_FACTS: dict[str, tuple[str, Any]] = {
     "means.relevant_weekly_income": ("relevant weekly income under the guideline (£)", 120.0),
     "means.rwi_basis": ("how the relevant weekly income was reached", "deemed: benefits only"),
     "means.information_present": ("whether the report says anything about income, benefits, debts or housing", True),
+    "programme.indicated": ("whether the offence or needs point to an accredited programme", True),
+    "programme.considered": ("whether a programme is proposed or ruled out with a reason", False),
+    "programme.needs_text": ("the needs found that point to a programme", "intimate partner violence"),
+    "programme.risk_level": ("the risk level used (stated RoSH or predictor band), if any", "medium"),
+    "programme.risk_basis": ("where the risk level came from", "medium risk stated in the report"),
+    "programme.suggestions_text": ("current catalogue programmes that fit, for the region", "Building Choices"),
+    "programme.proposed_text": ("programmes proposed", "Building Better Relationships"),
+    "programme.ineligible": ("whether a proposed programme does not fit this person", True),
+    "programme.ineligible_text": ("which, and why", "Horizon: it is for sexual offending"),
+    "programme.retired": ("whether a proposed programme has been retired", True),
+    "programme.retired_text": ("which, and its replacement", "SOTP has been retired; propose Horizon instead"),
 }
 
 

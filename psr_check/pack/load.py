@@ -22,6 +22,7 @@ from psr_check.pack.schema import (
 )
 from psr_check.facts.derived import DERIVED_FACTS, sample_derived
 from psr_check.pack.fines import FinesFile
+from psr_check.pack.programmes import ProgrammesFile
 from psr_check.pack.scope import ScopeFile
 from psr_check.pack.yaml_lines import LineDict, LineList, line_of, load_yaml_with_lines
 
@@ -51,6 +52,7 @@ class RulePack:
     checks: list[Check]
     scope: ScopeFile | None = None
     fines: FinesFile | None = None
+    programmes: ProgrammesFile | None = None
     templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     roots: list[Path] = field(default_factory=list)
 
@@ -141,6 +143,7 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
             cue._origin = f"{root / 'context.yaml'}:{line_of(context_data, ('cues', index)) or 1}"
     scope = loader.validate(ScopeFile, loader.parse(root / "scope.yaml"), root / "scope.yaml")
     fines = loader.validate(FinesFile, loader.parse(root / "fines.yaml"), root / "fines.yaml")
+    programmes = loader.validate(ProgrammesFile, loader.parse(root / "programmes.yaml"), root / "programmes.yaml")
     modes_path = root / "policies" / "checks.yaml"
     check_modes = loader.validate(CheckModesFile, loader.parse(modes_path), modes_path)
 
@@ -162,8 +165,11 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
 
     if loader.problems:
         raise RulePackError(loader.problems)
+    if programmes is not None:
+        for concept in _programme_concepts(programmes, root / "programmes.yaml"):
+            concepts.setdefault(concept.id, concept)
     pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, fines=fines,
-                    roots=roots)
+                    programmes=programmes, roots=roots)
     problems = _cross_check(pack)
     pack.templates, template_problems = _compile_messages(pack.checks)
     problems += template_problems
@@ -253,3 +259,18 @@ def _compile_messages(checks: list[Check]) -> tuple[dict[str, jinja2.Template], 
                             "(available: trigger.text, trigger.where, trigger.section, trigger.quote, "
                             "trigger.line, count, check_mode, record, fact.…)")
     return templates, problems
+
+
+def _programme_concepts(programmes: ProgrammesFile, path: Path) -> list[ConceptDef]:
+    """One concept per catalogue programme (PROGRAMME_BBR …) from its aliases, matched with their
+    capitals ("Resolve", "Horizon" are also ordinary words), plus PROGRAMME_NAME for any of them."""
+    concepts = []
+    for programme in programmes.programmes:
+        concept = ConceptDef(id=programmes.concept_id(programme), description=f"{programme.name} (catalogue)",
+                             exact=list(programme.aliases))
+        concept._origin = f"{path}:1"
+        concepts.append(concept)
+    union = ConceptDef(id="PROGRAMME_NAME", description="Any programme in the catalogue",
+                       include=[c.id for c in concepts])
+    union._origin = f"{path}:1"
+    return concepts + [union]

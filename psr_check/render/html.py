@@ -130,6 +130,10 @@ class DocumentView:
     text_available: bool
 
     @property
+    def has_marks(self) -> bool:
+        return any(piece.mark_id for line in self.lines for piece in line.pieces)
+
+    @property
     def findings(self) -> list[FindingView]:
         return [item for group in self.groups for item in group.findings]
 

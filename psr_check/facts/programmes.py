@@ -1,0 +1,248 @@
+"""Programme matching: does the offence or need point to an accredited programme, is one
+proposed or ruled out, and is a proposed one open to this person (sex, risk, date, region)?
+
+The catalogue and its dates are data (rules/programmes.yaml). Risk scores are often missing from
+short reports: stated RoSH or predictor levels are used when present, otherwise the decision
+rests on offence and needs alone, and the messages say which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from psr_check.models import Mention, parse_date
+from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
+
+_SET_ASIDE = {"negated", "hypothetical", "other_person"}
+_LEVEL = r"(very high|high|medium|low)"
+_RISK_PATTERNS = [
+    re.compile(rf"\b(?:RoSH|risk of serious harm|risk of harm)\b[^.\n]{{0,40}}?\b{_LEVEL}\b", re.IGNORECASE),
+    re.compile(rf"\b{_LEVEL}\s+(?:RoSH|risk of serious harm|risk of harm)\b", re.IGNORECASE),
+    re.compile(rf"\b{_LEVEL}[- ]risk\b", re.IGNORECASE),
+    re.compile(rf"\b(?:assessed|assess|is|as)\s+(?:as\s+)?(?:posing\s+)?(?:a\s+)?{_LEVEL}\s+risk\b", re.IGNORECASE),
+]
+_SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
+_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
+                   r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
+_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"], start=1)}
+_NEED_LABELS = {
+    "intimate_partner_violence": "intimate partner violence", "general_violence": "violence",
+    "general_offending": "thinking and behaviour needs", "sexual": "sexual offending",
+    "internet_sexual": "internet sexual offending", "learning_disability": "learning disability",
+    "gang_extremism": "gang or extremist offending",
+}
+
+
+def programme_calculator(catalogue: ProgrammesFile):
+    def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
+        date = report_date(facts)
+        risk, risk_basis = risk_level(facts)
+        sex = person_sex(facts)
+        needs, need_evidence = offence_needs(facts)
+        proposed, proposed_evidence = proposed_programmes(facts, catalogue)
+        considered = bool(proposed) or programme_ruled_out(facts)
+        low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
+        low_risk_excluded = risk == "low" and (low_risk_cut is None or date is None or date >= low_risk_cut)
+        custody = _custody_proposed(facts)
+        indicated = bool(_indicating(needs, risk)) and not low_risk_excluded and not custody
+        region = facts.region
+        suggestions = suggest(catalogue, needs, sex, risk, region, date)
+        ineligible = [(p, why) for p in proposed for why in [_ineligible(p, needs, sex, risk, date, low_risk_cut)] if why]
+        retired = [p for p in proposed if _retired(p, date)]
+        values = {
+            "indicated": indicated, "considered": considered,
+            "needs_text": ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
+            "risk_level": risk, "risk_basis": risk_basis,
+            "suggestions_text": _names(suggestions) or "none in the catalogue for this region",
+            "proposed_text": _names(proposed) or "none",
+            "ineligible": bool(ineligible),
+            "ineligible_text": "; ".join(f"{p.name}: {why}" for p, why in ineligible) or "none",
+            "retired": bool(retired),
+            "retired_text": "; ".join(_retired_text(p, catalogue) for p in retired) or "none",
+        }
+        evidence = {"indicated": need_evidence, "ineligible": proposed_evidence, "retired": proposed_evidence}
+        return {"programme": (values, evidence)}
+
+    return calculate
+
+
+def report_date(facts) -> dt.date | None:
+    """The report's own date: a record date if there is one, else the latest date in the header."""
+    record = facts.record
+    for name in ("report_date", "court_date", "sentence_date"):
+        value = getattr(record, name, None) if record else None
+        if value:
+            return value
+    dates = []
+    header = facts.text[:700]
+    for match in _DATE.finditer(header):
+        before = header[max(0, match.start() - 25):match.start()].lower()
+        if "birth" in before or "dob" in before or "d.o.b" in before:
+            continue
+        try:
+            if match.group(1):
+                dates.append(dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1))))
+            else:
+                dates.append(dt.date(int(match.group(6)), _MONTHS[match.group(5).lower()], int(match.group(4))))
+        except ValueError:
+            continue
+    return max(dates) if dates else None
+
+
+def risk_level(facts) -> tuple[str | None, str]:
+    """The highest stated RoSH / risk level, or a band from OGRS, OVP or RSR percentages."""
+    if facts.record and facts.record.rosh_level:
+        return facts.record.rosh_level, f"RoSH {facts.record.rosh_level} in the record"
+    levels = [m.group(1).lower() for p in _RISK_PATTERNS for m in p.finditer(facts.text)]
+    for name, score in _SCORE.findall(facts.text):
+        value = float(score)
+        levels.append("high" if value >= 75 else "medium" if value >= 50 else "low")
+    if not levels:
+        return None, "no risk level stated: judged from offence and needs"
+    level = max(levels, key=lambda x: RISK_ORDER[x])
+    return level, f"{level} risk stated in the report"
+
+
+def person_sex(facts) -> str:
+    """Women are written of as she/her and Ms/Mrs/Miss; men are the default (most PSRs)."""
+    text = facts.text
+    header = text[:400]
+    if re.search(r"\b(Ms|Mrs|Miss)\b", header) and not re.search(r"\bMr\b", header):
+        return "female"
+    she = len(re.findall(r"\b(she|her|herself)\b", text, re.IGNORECASE))
+    he = len(re.findall(r"\b(he|his|him|himself)\b", text, re.IGNORECASE))
+    return "female" if she > 1.5 * he and she >= 3 else "male"
+
+
+def offence_needs(facts) -> tuple[set[str], list[Mention]]:
+    needs: set[str] = set()
+    evidence: list[Mention] = []
+
+    def take(concept: str, need: str, **kw) -> None:
+        found = [m for m in facts.mentions.get(concept, []) if _counts(m, **kw)]
+        if found:
+            needs.add(need)
+            evidence.extend(found[:1])
+
+    partner_violence = [m for m in facts.mentions.get("DA_INDICATOR", []) if _counts(m)
+                        and any(p.start >= m.start and p.end <= m.end for p in facts.mentions.get("INTIMATE_PARTNER", []))]
+    offence_partner = [m for m in facts.mentions.get("INTIMATE_LINK", []) if _counts(m) and m.section == "offence"]
+    offence_violence = [m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m) and m.section == "offence"]
+    if partner_violence or (offence_partner and offence_violence):
+        needs.add("intimate_partner_violence")
+        evidence.extend((partner_violence or offence_violence)[:1])
+    take("VIOLENCE_ACT", "general_violence", sections=("offence", "details", "other"))
+    take("SEXUAL_OFFENCE", "sexual", sections=("offence", "details", "other", "risk"))
+    take("INTERNET_SEXUAL", "internet_sexual", sections=("offence", "details", "other", "risk"))
+    take("THINKING_NEED", "general_offending")
+    take("LEARNING_DISABILITY", "learning_disability")
+    take("GANG_EXTREMISM", "gang_extremism")
+    return needs, evidence
+
+
+def _counts(mention: Mention, sections: tuple[str, ...] | None = None) -> bool:
+    if mention.in_heading or _SET_ASIDE & set(mention.states) or "historical" in mention.states:
+        return False
+    return sections is None or mention.section in sections
+
+
+def _indicating(needs: set[str], risk: str | None) -> set[str]:
+    """Needs that call for a programme: partner violence and sexual offending always; general
+    violence, thinking needs and learning disability only at medium risk or above (or unknown)."""
+    always = needs & {"intimate_partner_violence", "sexual", "internet_sexual", "gang_extremism"}
+    if risk is not None and RISK_ORDER[risk] < RISK_ORDER["medium"]:
+        return always
+    return always | (needs & {"general_violence", "general_offending", "learning_disability"})
+
+
+def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programme], list[Mention]]:
+    proposed: list[Programme] = []
+    evidence: list[Mention] = []
+    for programme in catalogue.programmes:
+        for mention in facts.mentions.get(catalogue.concept_id(programme), []):
+            if not _counts(mention) or _in_clause(facts, mention, "RULE_OUT"):
+                continue
+            if mention.section == "proposal" or _in_clause(facts, mention, "PROPOSE_WORD"):
+                if programme not in proposed:
+                    proposed.append(programme)
+                    evidence.append(mention)
+    return proposed, evidence
+
+
+def programme_ruled_out(facts) -> bool:
+    """A programme (named or in general) set aside with a reason, or negated ("no programme")."""
+    for concept in ("PROGRAMME_NAME", "PROGRAMME_GENERIC"):
+        for mention in facts.mentions.get(concept, []):
+            if mention.in_heading:
+                continue
+            if "negated" in mention.states or _in_clause(facts, mention, "RULE_OUT"):
+                return True
+    return False
+
+
+def suggest(catalogue: ProgrammesFile, needs: set[str], sex: str, risk: str | None, region: str | None,
+            date: dt.date | None) -> list[Programme]:
+    wanted = _indicating(needs, risk)
+    options = []
+    for programme in catalogue.programmes:
+        if programme.status == "retired" or not wanted & set(programme.targets) or sex not in programme.sexes:
+            continue
+        if risk is not None and RISK_ORDER[risk] < RISK_ORDER[programme.min_risk]:
+            continue
+        if region and programme.regions and region not in programme.regions:
+            continue
+        if programme.available_from and date and date < parse_date(programme.available_from + "-01"):
+            continue
+        options.append(programme)
+    current = [p for p in options if p.status == "current"]
+    return current or options
+
+
+def _ineligible(programme: Programme, needs: set[str], sex: str, risk: str | None, date: dt.date | None,
+                low_risk_cut: dt.date | None) -> str:
+    if sex not in programme.sexes:
+        return f"it is for {' and '.join(programme.sexes)} participants only"
+    specific = {"intimate_partner_violence", "sexual", "internet_sexual", "learning_disability", "gang_extremism"}
+    required = set(programme.targets) & specific
+    if required and set(programme.targets) <= specific and not (needs & required):
+        return f"it is for {', '.join(_NEED_LABELS[t] for t in sorted(required))}, which the report does not describe"
+    if risk is not None and RISK_ORDER[risk] < RISK_ORDER[programme.min_risk]:
+        return f"it needs {programme.min_risk} risk or above and the report states {risk}"
+    if risk == "low" and low_risk_cut and (date is None or date >= low_risk_cut):
+        return f"from {low_risk_cut:%d %B %Y} accredited programmes are not offered to people assessed as low risk"
+    return ""
+
+
+def _retired(programme: Programme, date: dt.date | None) -> bool:
+    if programme.status != "retired":
+        return False
+    cut = parse_date(programme.retired_from + "-01") if programme.retired_from and len(programme.retired_from) == 7 \
+        else parse_date(programme.retired_from) if programme.retired_from else None
+    return cut is None or date is None or date >= cut
+
+
+def _retired_text(programme: Programme, catalogue: ProgrammesFile) -> str:
+    replacement = next((p.name for p in catalogue.programmes if p.id == programme.replaced_by), None)
+    since = f" since {programme.retired_from}" if programme.retired_from else ""
+    return f"{programme.name} has been retired{since}" + (f"; propose {replacement} instead" if replacement else "")
+
+
+def _custody_proposed(facts) -> bool:
+    for mention in facts.mentions.get("CUSTODY_PROPOSAL", []):
+        if mention.section != "proposal" or _SET_ASIDE & set(mention.states):
+            continue
+        clause = facts.text[mention.sent_start:mention.sent_end].lower()
+        if "suspended" not in clause and "threshold" not in clause and "alternative to" not in clause:
+            return True
+    return False
+
+
+def _in_clause(facts, mention: Mention, concept: str) -> bool:
+    return any(mention.sent_start <= o.start < mention.sent_end for o in facts.mentions.get(concept, []))
+
+
+def _names(programmes: list[Programme]) -> str:
+    return ", ".join(p.name for p in programmes)
