@@ -14,7 +14,8 @@ from typing import Any
 from psr_check.models import Mention
 from psr_check.pack.fines import FinesFile
 
-_MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)")
+# "£1,200", "£85.50", and ranges "£250-300pw" / "£250–£300 a week" (the lower figure is used)
+_MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)(?:\s*[-–]\s*£?\s*\d[\d,]*(?:\.\d{1,2})?)?")
 # "£85 a week", "£1,500 per month", "£400pm", "£20 per fortnight"
 _PERIOD = re.compile(
     r"^\s*(?:net\s+)?(?:a|per|each|every|/|p)\s*\.?\s*(week|wk|w|month|mth|m|calendar month|fortnight|"
@@ -52,7 +53,7 @@ def means_calculator(fines: FinesFile):
 
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
         income, income_evidence = net_weekly_income(facts)
-        info = _has(facts, "MEANS_INFO") or income is not None
+        info = _has(facts, "MEANS_INFO") or income is not None or _period_amounts(facts)
         rwi_rules = fines.relevant_weekly_income
         if income is not None and income > rwi_rules.low_income_threshold:
             rwi, basis = income, f"actual: net £{income:,.0f} a week"
@@ -75,6 +76,17 @@ def means_calculator(fines: FinesFile):
         }
 
     return calculate
+
+
+def _period_amounts(facts) -> bool:
+    """A sum of money per week or month outside the proposal says something about means."""
+    return any(_weekly(m, facts.text) is not None and _section_at(facts, m.start()) != "proposal"
+               for m in _MONEY.finditer(facts.text))
+
+
+def _section_at(facts, offset: int) -> str:
+    found = [s.id for s in facts.sections if s.start <= offset]
+    return found[-1] if found else "other"
 
 
 def net_weekly_income(facts) -> tuple[float | None, list[Mention]]:

@@ -23,6 +23,8 @@ _RISK_PATTERNS = [
     re.compile(rf"\b{_LEVEL}[- ]risk\b", re.IGNORECASE),
     re.compile(rf"\b(?:assessed|assess|is|as)\s+(?:as\s+)?(?:posing\s+)?(?:a\s+)?{_LEVEL}\s+risk\b", re.IGNORECASE),
 ]
+_PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA)\b[^.\n]{{0,20}}?\b{_LEVEL}\b",
+                              re.IGNORECASE)
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
@@ -96,7 +98,7 @@ def risk_level(facts) -> tuple[str | None, str]:
     """The highest stated RoSH / risk level, or a band from OGRS, OVP or RSR percentages."""
     if facts.record and facts.record.rosh_level:
         return facts.record.rosh_level, f"RoSH {facts.record.rosh_level} in the record"
-    levels = [m.group(1).lower() for p in _RISK_PATTERNS for m in p.finditer(facts.text)]
+    levels = [m.group(1).lower() for p in [*_RISK_PATTERNS, _PREDICTOR_LEVEL] for m in p.finditer(facts.text)]
     for name, score in _SCORE.findall(facts.text):
         value = float(score)
         levels.append("high" if value >= 75 else "medium" if value >= 50 else "low")
@@ -107,14 +109,41 @@ def risk_level(facts) -> tuple[str | None, str]:
 
 
 def person_sex(facts) -> str:
-    """Women are written of as she/her and Ms/Mrs/Miss; men are the default (most PSRs)."""
+    """Whom the report is about: the record's sex; a "Sex:"/"Gender:" label; the title used with
+    the surname from the header ("Lewis HARDING" … "Mr Harding"); a title on the name line.
+    Victims are often named more than the person, so pronoun counts are not used; men are the
+    default because most PSRs are on men."""
+    if facts.record and facts.record.sex in ("male", "female"):
+        return facts.record.sex
     text = facts.text
-    header = text[:400]
-    if re.search(r"\b(Ms|Mrs|Miss)\b", header) and not re.search(r"\bMr\b", header):
-        return "female"
-    she = len(re.findall(r"\b(she|her|herself)\b", text, re.IGNORECASE))
-    he = len(re.findall(r"\b(he|his|him|himself)\b", text, re.IGNORECASE))
-    return "female" if she > 1.5 * he and she >= 3 else "male"
+    header = text[:600]
+    label = re.search(r"\b(?:sex|gender)\s*[:\-]\s*(female|male|f|m)\b", header, re.IGNORECASE)
+    if label:
+        return "female" if label.group(1).lower().startswith("f") else "male"
+    for surname in _header_surnames(header):
+        titles = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+        if titles:
+            female = sum(t.lower() in ("ms", "mrs", "miss") for t in titles)
+            if female != len(titles) - female:
+                return "female" if female > len(titles) - female else "male"
+            # a shared surname (husband and wife): the pronouns of the text decide
+            she = len(re.findall(r"\b(she|her|herself)\b", text, re.IGNORECASE))
+            he = len(re.findall(r"\b(he|his|him|himself)\b", text, re.IGNORECASE))
+            return "female" if she > he else "male"
+    name_line = re.search(r"(?im)^\s*(?:name|defendant|re|subject)\s*[:\-]\s*(Mr|Ms|Mrs|Miss)\b", header)
+    if name_line:
+        return "male" if name_line.group(1).lower() == "mr" else "female"
+    return "male"
+
+
+def _header_surnames(header: str) -> list[str]:
+    """Surnames from the header: "Name: Marcus Adebayo", "Lewis HARDING", "Re: Adam SZYMAŃSKI"."""
+    names = []
+    for match in re.finditer(r"(?im)^\s*(?:name|defendant|re|subject|offender)\s*[:\-]\s*(?:(?:Mr|Ms|Mrs|Miss)\.?\s+)?"
+                             r"((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)", header):
+        names.append(match.group(1).split()[-1])
+    names += re.findall(r"\b[A-Z][a-z]+\s+([A-Z]{3,}(?:-[A-Z]{2,})?)\b", header)
+    return [n.title() if n.isupper() else n for n in names]
 
 
 def offence_needs(facts) -> tuple[set[str], list[Mention]]:
@@ -129,7 +158,9 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
 
     partner_violence = [m for m in facts.mentions.get("DA_INDICATOR", []) if _counts(m)
                         and any(p.start >= m.start and p.end <= m.end for p in facts.mentions.get("INTIMATE_PARTNER", []))]
-    offence_partner = [m for m in facts.mentions.get("INTIMATE_LINK", []) if _counts(m) and m.section == "offence"]
+    # a relationship may be over ("separated in 2024"): historical does not set it aside
+    offence_partner = [m for m in facts.mentions.get("INTIMATE_LINK", [])
+                       if m.section == "offence" and not (_SET_ASIDE & set(m.states)) and not m.in_heading]
     offence_violence = [m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m) and m.section == "offence"]
     if partner_violence or (offence_partner and offence_violence):
         needs.add("intimate_partner_violence")
@@ -165,7 +196,8 @@ def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programm
         for mention in facts.mentions.get(catalogue.concept_id(programme), []):
             if not _counts(mention) or _in_clause(facts, mention, "RULE_OUT"):
                 continue
-            if mention.section == "proposal" or _in_clause(facts, mention, "PROPOSE_WORD"):
+            if mention.section == "proposal" or _in_clause(facts, mention, "PROPOSE_WORD") \
+                    or _in_clause(facts, mention, "PROGRAMME_GENERIC") or _in_clause(facts, mention, "SENTENCE_ORDER"):
                 if programme not in proposed:
                     proposed.append(programme)
                     evidence.append(mention)
@@ -231,8 +263,9 @@ def _retired_text(programme: Programme, catalogue: ProgrammesFile) -> str:
 
 
 def _custody_proposed(facts) -> bool:
+    """Immediate custody proposed ("I propose 12 weeks' custody"), not "custody is likely"."""
     for mention in facts.mentions.get("CUSTODY_PROPOSAL", []):
-        if mention.section != "proposal" or _SET_ASIDE & set(mention.states):
+        if _SET_ASIDE & set(mention.states) or not _in_clause(facts, mention, "PROPOSE_WORD"):
             continue
         clause = facts.text[mention.sent_start:mention.sent_end].lower()
         if "suspended" not in clause and "threshold" not in clause and "alternative to" not in clause:
