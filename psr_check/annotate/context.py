@@ -76,16 +76,26 @@ class ContextTagger:
         pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
         raw = [(s, e, int(doc.vocab.strings[m][3:])) for m, s, e in list(self.cues(doc)) + list(self.cue_patterns(doc))]
         raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        return [Cue(start, end, group) for start, end, group in raw
+                if not any(ps <= start and end <= pe for ps, pe in pseudo)]
+
+    def _applicable(self, cues: list[Cue], label: str) -> list[Cue]:
+        """Cues that may modify this concept; where they overlap the longest wins ("not yet
+        received" is pending, not negated). Overlaps are settled per concept, so a cue meant only
+        for enquiries ("is not") does not hide one meant for everything ("not suitable")."""
         kept: list[Cue] = []
         taken: dict[int, tuple[int, int]] = {}
-        for start, end, group in raw:
-            if any(ps <= start and end <= pe for ps, pe in pseudo):
+        for cue in cues:
+            group = self.groups[cue.group]
+            if group.get("only_concepts") and label not in group["only_concepts"]:
+                continue
+            if label in group.get("skip_concepts", []):
                 continue
             # the same words may be a cue in several groups ("in 2019" forward and backward)
-            if any(taken.get(i, (start, end)) != (start, end) for i in range(start, end)):
+            if any(taken.get(i, (cue.start, cue.end)) != (cue.start, cue.end) for i in range(cue.start, cue.end)):
                 continue
-            taken.update({i: (start, end) for i in range(start, end)})
-            kept.append(Cue(start, end, group))
+            taken.update({i: (cue.start, cue.end) for i in range(cue.start, cue.end)})
+            kept.append(cue)
         return kept
 
     def _states(self, doc: Doc, span: Span, cues: list[Cue], stops: dict[str, list[int]],
@@ -93,17 +103,13 @@ class ContextTagger:
         states: set[str] = set()
         s_start, s_end = sentence_of[span.start]
         label = span.label_
-        for cue in cues:
+        for cue in self._applicable(cues, label):
             if cue.start < s_start or cue.end > s_end:
                 continue
             if _part_of_mention(cue, span):
                 continue
             overlaps = cue.start < span.end and span.start < cue.end
             group = self.groups[cue.group]
-            if group.get("only_concepts") and label not in group["only_concepts"]:
-                continue
-            if label in group.get("skip_concepts", []):
-                continue
             group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
             if overlaps or _in_scope(cue, span, group, group_stops, s_start, s_end):
                 states.add(group["category"])
