@@ -68,8 +68,12 @@ class ContextTagger:
         sentence_of = _sentence_bounds(doc)
         states = doc.user_data.setdefault("psr_states", {})
         for cid in self.concepts:
-            for span in doc.spans[cid]:
-                states[(cid, span.start, span.end)] = self._states(doc, span, cues, stops, sentence_of)
+            spans = doc.spans[cid]
+            if not spans:
+                continue
+            applicable = self._applicable(cues, cid)  # once per concept, not per mention
+            for span in spans:
+                states[(cid, span.start, span.end)] = self._states(doc, span, applicable, stops, sentence_of)
         return doc
 
     def _cues(self, doc: Doc) -> list[Cue]:
@@ -102,8 +106,7 @@ class ContextTagger:
                 sentence_of) -> tuple[str, ...]:
         states: set[str] = set()
         s_start, s_end = sentence_of[span.start]
-        label = span.label_
-        for cue in self._applicable(cues, label):
+        for cue in cues:
             if cue.start < s_start or cue.end > s_end:
                 continue
             if _part_of_mention(cue, span):
