@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 _NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\(?(?:\d+(?:\.\d+)*|[A-Za-z]|[ivxIVX]+)[.)]\s+|\d+(?:\.\d+)+\s+|\d+\s+(?=[A-Z]))?")
 _MARKS = re.compile(r"[*_#=]+")
+_BULLET = re.compile(r"^[-•*–·▪►]\s+")  # "- Proposal: fine £80" is a labelled line in a bulleted record
 _SPLIT = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
 
 
@@ -41,7 +42,7 @@ def section_at(doc: Doc, char: int) -> str:
 
 
 def normalise_heading(line: str) -> str:
-    text = _NUMBERING.sub("", line.strip(), count=1)
+    text = _NUMBERING.sub("", _BULLET.sub("", line.strip(), count=1), count=1)
     text = _MARKS.sub("", text).strip().rstrip(":").strip()
     text = re.sub(r"\s+", " ", text).replace("&", "and")
     return text.lower()

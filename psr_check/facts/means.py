@@ -26,10 +26,13 @@ _TO_WEEKLY = {"week": 1.0, "wk": 1.0, "w": 1.0, "weekly": 1.0, "pw": 1.0,
               "pm": 12 / 52, "pcm": 12 / 52, "fortnight": 0.5, "two weeks": 0.5, "fortnightly": 0.5,
               "year": 1 / 52, "yr": 1 / 52, "annum": 1 / 52, "annually": 1 / 52, "pa": 1 / 52}
 _OUTGOINGS = re.compile(r"\b(rent|debts?|arrears|repay\w*|deduct\w*|loans?|owe[sd]?|bills?|spend\w*|"
-                        r"instal\w*|pay(?:s|ing)? (?:back|off)|costs? him|fine|compensation|surcharge|"
-                        r"worth|value|stole|took|damage)\b", re.IGNORECASE)
+                        r"instal\w*|pay(?:s|ing)?|paid|costs?|fine|compensation|surcharge|towards|"
+                        r"worth|value|stole|took|damage|maintenance|child support|CSA|mortgage|council tax|"
+                        r"gambl\w*|habit|drugs?|cocaine|heroin|crack|alcohol|drink\w*)\b", re.IGNORECASE)
 
 
+_OTHERS_INCOME = re.compile(r"\b(household|joint|combined|family income|wife's|husband's|partner's|"
+                            r"girlfriend's|boyfriend's|mother's|father's|parents')\b", re.IGNORECASE)
 _INCOME_LEAD = re.compile(r"\b(on|at|income of|earns?|earning|receives?|gets|wages? of)\s*(about|around|roughly|approx\.?)?\s*$",
                           re.IGNORECASE)
 _TOTAL_LEAD = re.compile(r"(=|\btotal(?:ling)?(?: of)?|\bin total|\baltogether|\btotals?)\s*(?:of\s*)?(about|around|roughly|approx\.?)?\s*$",
@@ -90,28 +93,34 @@ def _section_at(facts, offset: int) -> str:
 
 
 def net_weekly_income(facts) -> tuple[float | None, list[Mention]]:
-    """The largest lawful income stated with a period ("£1,500 a month" → £346 a week)."""
+    """The largest income stated with a period ("£1,500 a month" → £346 a week, "£480 pw net").
+
+    Any sum per week or month counts unless it is an outgoing (rent, debts, payments), sits in a
+    clause about no or unlawful income, or is in the proposal (where only "on £520 pw" or
+    "income of £…" is an income; other sums there are instalments).
+    """
+    set_aside = [(m.sent_start, m.sent_end) for name in ("NO_LAWFUL_INCOME", "ILLICIT_INCOME")
+                 for m in facts.mentions.get(name, []) if not _set_aside(m)]
     best: float | None = None
     evidence: list[Mention] = []
-    set_aside = [(m.sent_start, m.sent_end) for name in ("NO_LAWFUL_INCOME", "ILLICIT_INCOME")
-                 for m in facts.mentions.get(name, [])]
-    lawful = [m for m in facts.mentions.get("LAWFUL_INCOME", [])
-              if not _set_aside(m) and "historical" not in m.states
-              and (m.sent_start, m.sent_end) not in set_aside]
-    orders = [m for m in facts.mentions.get("FINANCIAL_ORDER", [])]
-    for mention in lawful + orders:
-        clause = facts.text[mention.sent_start:mention.sent_end]
-        for match in _MONEY.finditer(clause):
-            weekly = _weekly(match, clause)
-            before = clause[max(0, match.start() - 30):match.start()]
-            if weekly is None or _OUTGOINGS.search(before):
-                continue
-            if mention in orders and not _INCOME_LEAD.search(before):
-                continue  # in a proposal line only "on £520 pw" / "income of £…" is an income
-            if best is None or weekly > best:
-                best = weekly
-                start = mention.sent_start + match.start()
-                evidence = [_amount_mention(facts, start, start + len(match.group(0)), mention)]
+    text = facts.text
+    for match in _MONEY.finditer(text):
+        weekly = _weekly(match, text)
+        if weekly is None:
+            continue
+        before = text[max(0, match.start() - 30):match.start()]
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if _OUTGOINGS.search(before[-(match.start() - line_start):] if match.start() - line_start < 30 else before):
+            continue
+        if any(start <= match.start() < end for start, end in set_aside):
+            continue
+        if _OTHERS_INCOME.search(text[line_start:match.start()]):
+            continue  # the household's or a partner's income is not the person's means
+        if _section_at(facts, match.start()) == "proposal" and not _INCOME_LEAD.search(before):
+            continue
+        if best is None or weekly > best:
+            best = weekly
+            evidence = [_plain_mention(facts, match.start(), match.end())]
     return (round(best, 2) if best is not None else None), evidence
 
 
@@ -130,6 +139,9 @@ def proposed_total(facts) -> tuple[float, list[tuple[str, float]], list[Mention]
         for match in _MONEY.finditer(clause):
             if _weekly(match, clause) is not None:
                 continue  # an instalment or an income, not an order
+            if re.search(r"\b(RWI|income|earn\w*|wages?|worth|value[ds]?|savings)\b[^£]{0,15}$",
+                         clause[max(0, match.start() - 30):match.start()], re.IGNORECASE):
+                continue  # "(RWI approx £565)", "goods worth £74": not an order
             amount = _amount(match)
             if _TOTAL_LEAD.search(clause[max(0, match.start() - 20):match.start()]):
                 # "£780 + £312 + £85 = £1,177": the stated total replaces its parts
@@ -198,3 +210,12 @@ def _amount_mention(facts, start: int, end: int, near: Mention) -> Mention:
     return Mention(concept="AMOUNT", text=facts.text[start:end], start=start, end=end,
                    line=facts.text.count("\n", 0, start) + 1, section=near.section, heading=near.heading,
                    sent_start=near.sent_start, sent_end=near.sent_end)
+
+
+def _plain_mention(facts, start: int, end: int) -> Mention:
+    """A mention for an amount found by pattern: its line, section and clause from the text."""
+    line_start = facts.text.rfind("\n", 0, start) + 1
+    line_end = facts.text.find("\n", end)
+    return Mention(concept="AMOUNT", text=facts.text[start:end], start=start, end=end,
+                   line=facts.text.count("\n", 0, start) + 1, section=_section_at(facts, start),
+                   sent_start=line_start, sent_end=line_end if line_end >= 0 else len(facts.text))
