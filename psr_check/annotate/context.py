@@ -109,7 +109,7 @@ class ContextTagger:
         for cue in cues:
             if cue.start < s_start or cue.end > s_end:
                 continue
-            if _part_of_mention(cue, span):
+            if _part_of_mention(cue, span, self.groups[cue.group]["category"]):
                 continue
             overlaps = cue.start < span.end and span.start < cue.end
             group = self.groups[cue.group]
@@ -141,11 +141,11 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return bounds
 
 
-def _part_of_mention(cue: Cue, span: Span) -> bool:
+def _part_of_mention(cue: Cue, span: Span, category: str = "") -> bool:
     """A cue inside a phrase is part of it ("not to contact" in a bail condition), not context.
     In a `near` composite only the two matched parts count as the phrase, so "his father was"
     in "his father was violent" is still a cue."""
-    if span.start < cue.start < span.end < cue.end:
+    if category == "other_person" and span.start < cue.start < span.end < cue.end:
         return True  # "mum's" in "police called to mum's house": the cue's noun is the mention's own
     if not (span.start <= cue.start and cue.end <= span.end):
         return False
