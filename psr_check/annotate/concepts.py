@@ -28,8 +28,8 @@ def concept_order(concepts: list[dict]) -> list[dict]:
             raise ValueError(f"{by_id[cid].get('_origin', '')}: concept {cid} is built from itself (cycle)")
         visiting.add(cid)
         concept = by_id[cid]
-        for dep in concept.get("include", []) + [n for r in concept.get("near", [])
-                                                 for n in (r["a"], r["b"], *r.get("not_across", []))]:
+        for dep in concept.get("include", []) + concept.get("not_within", []) + [
+                n for r in concept.get("near", []) for n in (r["a"], r["b"], *r.get("not_across", []))]:
             visit(dep)
         visiting.discard(cid)
         done[cid] = concept
@@ -75,6 +75,10 @@ class ConceptMatcher:
             for rule in concept.get("near", []):
                 barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                 found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid, barriers))
+            blockers = [s for name in concept.get("not_within", []) for s in found[name]]
+            if blockers:  # "hit rock bottom" is not a blow
+                found[cid] = [s for s in found[cid]
+                              if not any(b.start <= s.start and s.end <= b.end for b in blockers)]
             doc.spans[cid] = filter_spans(found[cid])
         return doc
 

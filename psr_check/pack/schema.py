@@ -87,6 +87,7 @@ class ConceptDef(RuleModel):
     patterns: list[TokenPattern] = Field(default_factory=list)
     near: list[NearRule] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list)
+    not_within: list[str] = Field(default_factory=list)  # drop matches inside these (figurative speech)
 
     @model_validator(mode="after")
     def _has_something(self) -> "ConceptDef":
