@@ -60,6 +60,9 @@ def _concept(cond: Condition, facts: Facts, trigger: Mention | None) -> Outcome:
     return Outcome(ok, found if ok else [], tried=[f"{_describe(cond)}: {'found' if ok else 'not found'}"])
 
 
+_UNSURE = {"negated", "pending", "hypothetical"}
+
+
 def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | None) -> bool:
     if mention.in_heading:
         return False  # a heading names a topic ("Domestic abuse"), it says nothing about the case
@@ -77,9 +80,9 @@ def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | N
         if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
             return False
     if cond.with_any and not any(
-            mention.sent_start <= o.start < mention.sent_end
+            mention.sent_start <= o.start < mention.sent_end and not _UNSURE & set(o.states)
             for name in cond.with_any for o in facts.mentions.get(name, [])):
-        return False
+        return False  # a "not back" beside it is no answer
     if cond.without_any and any(
             mention.sent_start <= o.start < mention.sent_end
             for name in cond.without_any for o in facts.mentions.get(name, [])):
