@@ -77,18 +77,21 @@ def lint(
     region: Optional[str] = typer.Option(None, "--region", help="Probation region (programme availability)."),
     policy: Optional[str] = typer.Option(None, "--policy", help="auto or a policy name."),
     check_mode: Optional[str] = typer.Option(None, "--check-mode", help="indicator-led (default) or universal."),
-    fmt: str = typer.Option("text", "--format", help="text, json or html (one printable page)."),
+    fmt: str = typer.Option("text", "--format",
+                            help="text, json, html (one printable page), sarif (2.1.0) or github (annotations)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write here instead of the screen."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these codes or prefixes (DA, DA001)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these codes or prefixes."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error (default) or warning."),
     config: Optional[str] = typer.Option(None, "--config", help="A psr-check.toml or pyproject.toml."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Lint many drafts on N processes (same output as 1)."),
 ) -> None:
     """Check one or more drafts before court."""
     from psr_check.commands import run_lint
 
-    if fmt not in ("text", "json", "html"):
-        _fail(f"--format {fmt} is not available: use text, json or html")
+    if fmt not in ("text", "json", "html", "sarif", "github"):
+        _fail(f"--format {fmt} is not available: use text, json, html, sarif or github")
     if report_type and report_type not in ("oral", "short", "standard"):
         _fail(f"--report-type {report_type}: use oral, short or standard")
     if fail_on and fail_on not in ("error", "warning"):
@@ -98,7 +101,7 @@ def lint(
     settings = _settings(config, select=_codes(select), ignore=_codes(ignore), region=region,
                          report_type=report_type, check_mode=check_mode, policy=policy, fail_on=fail_on)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    code = run_lint(paths, settings, record=record, fmt=fmt, output=output, stdin=stdin)
+    code = run_lint(paths, settings, record=record, fmt=fmt, output=output, stdin=stdin, workers=workers)
     raise typer.Exit(code)
 
 

@@ -48,12 +48,14 @@ def load_record(path: str) -> AllocationRecord:
 
 
 def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: str,
-             output: str | None, stdin: bytes | None) -> int:
-    """Lint every input; exit 2 on any input error, else 1 on findings at --fail-on, else 0."""
-    from psr_check.lint import Linter
+             output: str | None, stdin: bytes | None, workers: int = 1) -> int:
+    """Lint every input; exit 2 on any input error, else 1 on findings at --fail-on, else 0.
+
+    With ``workers`` > 1 and more than one input, the inputs are linted on that many processes
+    (psr_check/parallel.py); the output is byte-identical to one worker."""
+    from psr_check.parallel import lint_in_workers, lint_one
     from psr_check.render import build_output, render
 
-    linter = Linter(settings)
     files, problems = expand_paths(paths)
     errors = [InputError(path=p.path, row=p.row, message=p.message) for p in problems]
     documents = []
@@ -64,14 +66,18 @@ def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: s
         except IngestError as exc:
             errors.append(InputError(path=exc.path, row=exc.row, message=exc.message))
             files = []
-    for path in files:
-        try:
-            case = load_case(path, stdin_bytes=stdin, report_type=settings.report_type)
-        except IngestError as exc:
-            errors.append(InputError(path=exc.path, row=exc.row, message=exc.message))
-            continue
-        case.record = the_record
-        documents.append(linter.lint_case(case))
+    if workers > 1 and len(files) > 1:
+        outcomes = lint_in_workers(files, settings, workers=workers, record=the_record, stdin=stdin)
+    else:
+        from psr_check.lint import Linter
+
+        linter = Linter(settings)  # built even with no files: a broken rule pack is always reported
+        outcomes = [lint_one(linter, path, settings, the_record, stdin) for path in files]
+    for outcome in outcomes:
+        if isinstance(outcome, InputError):
+            errors.append(outcome)
+        else:
+            documents.append(outcome)
     result = build_output(documents, errors)
     text = render(result, fmt)
     if output:

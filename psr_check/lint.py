@@ -58,16 +58,13 @@ class Linter:
             return result  # out of scope: say so, check nothing
         evaluation = evaluate_checks(self.pack, facts, self.codes)
         result.checks = evaluation.checks
-        result.findings = [self._adjust(f, case) for f in evaluation.findings]
+        findings = [self._adjust(f) for f in evaluation.findings]
+        result.findings = findings + apply_suppressions(findings, _suppressions(case))
         return result
 
-    def _adjust(self, finding: Finding, case: Case) -> Finding:
+    def _adjust(self, finding: Finding) -> Finding:
         if finding.code in self.settings.severity:
             finding.severity = self.settings.severity[finding.code]
-        for suppression in case.record.suppressions if case.record else []:
-            if suppression.code == finding.code and suppression.reason.strip():
-                finding.suppressed = True
-                finding.suppression_reason = suppression.reason
         return finding
 
 
@@ -82,3 +79,37 @@ def _calculators(pack: RulePack) -> tuple:
     if pack.programmes:
         calculators.append(programme_calculator(pack.programmes))
     return tuple(calculators)
+
+
+def _suppressions(case: Case) -> list:
+    return list(case.record.suppressions if case.record else []) + list(case.suppressions)
+
+
+def apply_suppressions(findings: list[Finding], suppressions: list) -> list[Finding]:
+    """Accept findings that a suppression with a reason names; report the rest of the suppressions.
+
+    No reason, no suppression (SU001); a suppression that matches nothing is reported (SU002) so
+    old acceptances do not pile up unseen.
+    """
+    notices: list[Finding] = []
+    for suppression in suppressions:
+        matching = [f for f in findings if f.code == suppression.code]
+        if not suppression.reason.strip():
+            notices.append(_suppression_notice(
+                "SU001", "warning", f"The suppression of {suppression.code} has no reason, so it was ignored.",
+                "Give every suppression a reason (and who accepted it and when), or remove it."))
+            continue
+        if not matching:
+            notices.append(_suppression_notice(
+                "SU002", "info", f"The suppression of {suppression.code} matched no finding.",
+                "Remove suppressions that no longer apply, so acceptances stay meaningful."))
+        for finding in matching:
+            finding.suppressed = True
+            finding.suppression_reason = suppression.reason
+    return notices
+
+
+def _suppression_notice(code: str, severity: str, message: str, fix: str) -> Finding:
+    return Finding(code=code, family="suppressions", severity=severity, title="Suppression not applied"
+                   if code == "SU001" else "Suppression not used", message=message, fix=fix,
+                   rationale="A finding is accepted only with a recorded reason (design.md: Suppression).")

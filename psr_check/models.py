@@ -164,6 +164,7 @@ class Case(Model):
     region: str | None = None
     policy: str | None = None
     row: int | None = None
+    suppressions: list[Suppression] = Field(default_factory=list)  # from a sidecar file beside the draft
 
 
 class Mention(Model):

@@ -31,12 +31,15 @@ class LookupLemmas:
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
             if token.text == "-" and token.whitespace_ and token.i > 0 and doc[token.i - 1].whitespace_:
+                token.lemma_ = "-"
                 token.norm_ = "–"  # a spaced hyphen is a dash ("DA - nil trace"), not "ex-partner"
                 continue
-            if token.lower_ in ("'s", "’s"):
-                continue  # the table says "have"; "victim's" must not match "victim has"
-            if not token.is_space:
-                lemma = self.lemma(token.lower_)
-                token.lemma_ = lemma
-                token.norm_ = lemma
+            if token.lower_ in ("'s", "’s") or token.is_space:
+                # "'s": the table says "have", and "victim's" must not match "victim has". Every
+                # token gets a lemma, or spaCy's Matcher refuses LEMMA patterns on a blank text.
+                token.lemma_ = token.text
+                continue
+            lemma = self.lemma(token.lower_)
+            token.lemma_ = lemma
+            token.norm_ = lemma
         return doc

@@ -22,6 +22,7 @@ DERIVED_FACTS: dict[str, tuple[str, Any]] = {
     "means.information_present": ("whether the report says anything about income, benefits, debts or housing", True),
     "programme.indicated": ("whether the offence or needs point to an accredited programme", True),
     "programme.considered": ("whether a programme is proposed or ruled out with a reason", False),
+    "programme.proposal_present": ("whether the report makes a proposal at all", True),
     "programme.needs_text": ("the needs found that point to a programme", "intimate partner violence"),
     "programme.risk_level": ("the risk level used (stated RoSH or predictor band), if any", "medium"),
     "programme.risk_basis": ("where the risk level came from", "medium risk stated in the report"),

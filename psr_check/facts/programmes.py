@@ -55,7 +55,7 @@ def programme_calculator(catalogue: ProgrammesFile):
         ineligible = [(p, why) for p in proposed for why in [_ineligible(p, needs, sex, risk, date, low_risk_cut)] if why]
         retired = [p for p in proposed if _retired(p, date)]
         values = {
-            "indicated": indicated, "considered": considered,
+            "indicated": indicated, "considered": considered, "proposal_present": _proposal_present(facts),
             "needs_text": ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
             "risk_level": risk, "risk_basis": risk_basis,
             "suggestions_text": _names(suggestions) or "none in the catalogue for this region",
@@ -222,8 +222,8 @@ def suggest(catalogue: ProgrammesFile, needs: set[str], sex: str, risk: str | No
     for programme in catalogue.programmes:
         if programme.status == "retired" or not wanted & set(programme.targets) or sex not in programme.sexes:
             continue
-        if risk is not None and RISK_ORDER[risk] < RISK_ORDER[programme.min_risk]:
-            continue
+        if RISK_ORDER[risk or "medium"] < RISK_ORDER[programme.min_risk]:
+            continue  # with no stated risk, only programmes open at medium risk are suggested
         if region and programme.regions and region not in programme.regions:
             continue
         if programme.available_from and date and date < parse_date(programme.available_from + "-01"):
@@ -279,3 +279,11 @@ def _in_clause(facts, mention: Mention, concept: str) -> bool:
 
 def _names(programmes: list[Programme]) -> str:
     return ", ".join(p.name for p in programmes)
+
+
+def _proposal_present(facts) -> bool:
+    """A proposal to judge: a Proposal section, or a sentence or proposal word in the text."""
+    if any(s.id == "proposal" for s in facts.sections):
+        return True
+    return any(not (_SET_ASIDE & set(m.states)) for name in ("PROPOSE_WORD", "SENTENCE_ORDER")
+               for m in facts.mentions.get(name, []))

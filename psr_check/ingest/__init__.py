@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from psr_check.ingest.errors import IngestError
+from psr_check.ingest.suppressions import load_sidecar
 from psr_check.ingest.text import read_text_bytes, read_text_file
 from psr_check.models import Case, Report
 
@@ -29,7 +30,15 @@ def normalise_newlines(text: str) -> str:
 def load_case(path: str, stdin_bytes: bytes | None = None, report_type: str | None = None) -> Case:
     """Read one input by its suffix: text drafts (.txt, .md), Word drafts (.docx, ingest/docx.py) and
     JSON reports in our own or a service's shape (.json, ingest/service_json.py). ``-`` reads the
-    given stdin bytes as text. Raises IngestError with a one-line reason."""
+    given stdin bytes as text. A sidecar ``<draft>.psr-check.toml`` adds suppressions. Raises
+    IngestError with a one-line reason."""
+    case = _read_case(path, stdin_bytes, report_type)
+    if path != "-":
+        case.suppressions = load_sidecar(path)
+    return case
+
+
+def _read_case(path: str, stdin_bytes: bytes | None, report_type: str | None) -> Case:
     if path == "-":
         text, note = read_text_bytes(stdin_bytes or b"", "<stdin>")
         case = case_from_text(text, "<stdin>", report_type)

@@ -47,6 +47,10 @@ def line_text(text: str | None, line: int | None) -> str:
 
 
 def render(output: LintOutput, fmt: str) -> str:
+    if fmt in ("sarif", "github"):
+        from psr_check.render.sarif import render_github, render_sarif
+
+        return render_sarif(output) if fmt == "sarif" else render_github(output)
     if fmt == "json":
         data = output.model_dump(mode="json", by_alias=True)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

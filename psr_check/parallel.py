@@ -1,0 +1,127 @@
+"""Lint many inputs on several processes (``psr-check lint --workers N``).
+
+Each worker process builds its own ``Linter`` (rule pack + spaCy pipeline) once, then lints chunks
+of the input list. Workers are started with the "spawn" method: a fresh interpreter, never a fork
+of a parent that may hold spaCy or thread state. Results come back tagged with their input index
+and are put back in input order, so the output is byte-identical to one worker.
+
+Ctrl-C: workers ignore SIGINT (they inherit an ignored SIGINT while the pool starts, and set it
+again on start-up); the parent catches KeyboardInterrupt, terminates the pool and re-raises, so
+the command stops with "nothing was written" and no worker tracebacks.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import pickle
+import signal
+from typing import Union
+
+from psr_check.ingest import IngestError, load_case
+from psr_check.models import AllocationRecord, DocumentResult, InputError
+from psr_check.settings import Settings
+
+Outcome = Union[DocumentResult, InputError]
+
+START_METHOD = "spawn"
+MAX_CHUNK = 32          # files per task: small enough to balance uneven drafts across workers
+CHUNKS_PER_WORKER = 8   # aim for at least this many tasks per worker on small batches
+
+# Per-worker state, set by _init_worker.
+_linter = None
+_settings: Settings | None = None
+_record: AllocationRecord | None = None
+_init_error: tuple | None = None
+
+
+def lint_one(linter, path: str, settings: Settings, record: AllocationRecord | None,
+             stdin: bytes | None) -> Outcome:
+    """Read and lint one input; an unreadable input is an ``InputError``, never an exception."""
+    try:
+        case = load_case(path, stdin_bytes=stdin, report_type=settings.report_type)
+    except IngestError as exc:
+        return InputError(path=exc.path, row=exc.row, message=exc.message)
+    case.record = record
+    return linter.lint_case(case)
+
+
+def chunk_size(count: int, workers: int) -> int:
+    return max(1, min(MAX_CHUNK, math.ceil(count / (workers * CHUNKS_PER_WORKER))))
+
+
+def lint_in_workers(files: list[str], settings: Settings, *, workers: int,
+                    record: AllocationRecord | None = None, stdin: bytes | None = None) -> list[Outcome]:
+    """One outcome per file, in the order of ``files``, linted on ``workers`` processes."""
+    if not files:
+        return []
+    workers = max(1, min(workers, len(files)))
+    size = chunk_size(len(files), workers)
+    tasks = [[(i, path, stdin if path == "-" else None) for i, path in enumerate(files[start:start + size], start)]
+             for start in range(0, len(files), size)]
+    outcomes: list[Outcome | None] = [None] * len(files)
+    context = multiprocessing.get_context(START_METHOD)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # children start with SIGINT ignored
+    try:
+        pool = context.Pool(workers, initializer=_init_worker, initargs=(settings, record))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        for error, chunk in pool.imap_unordered(_lint_chunk, tasks):
+            if error is not None:
+                _raise_portable(error)  # the worker could not build its Linter (e.g. a bad rule pack)
+            for index, outcome in chunk:
+                outcomes[index] = outcome
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()  # on Ctrl-C or an error: stop the workers now, do not wait for them
+    return outcomes  # type: ignore[return-value]  # every index was filled
+
+
+def _init_worker(settings: Settings, record: AllocationRecord | None) -> None:
+    global _linter, _settings, _record, _init_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _settings, _record = settings, record
+    try:
+        from psr_check.lint import Linter
+
+        _linter = Linter(settings)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent with the first chunk
+        _init_error = _portable(exc)
+
+
+def _lint_chunk(task: list[tuple[int, str, bytes | None]]) -> tuple[tuple | None, list[tuple[int, Outcome]]]:
+    if _init_error is not None:
+        return _init_error, []
+    return None, [(index, lint_one(_linter, path, _settings, _record, stdin)) for index, path, stdin in task]
+
+
+def _portable(exc: Exception) -> tuple:
+    """An exception in a form that survives pickling (RulePackError keeps its list of problems)."""
+    from psr_check.pack import RulePackError
+    from psr_check.settings import ConfigError
+
+    if isinstance(exc, RulePackError):
+        return ("rules", list(exc.problems))
+    if isinstance(exc, ConfigError):
+        return ("config", str(exc))
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return ("exception", exc)
+    except Exception:  # noqa: BLE001
+        return ("other", f"{type(exc).__name__}: {exc}")
+
+
+def _raise_portable(error: tuple) -> None:
+    from psr_check.pack import RulePackError
+    from psr_check.settings import ConfigError
+
+    kind, payload = error
+    if kind == "rules":
+        raise RulePackError(payload)
+    if kind == "config":
+        raise ConfigError(payload)
+    if kind == "exception":
+        raise payload
+    raise RuntimeError(payload)
