@@ -181,6 +181,8 @@ class Mention(Model):
     sent_start: int = 0
     sent_end: int = 0
     in_heading: bool = False  # on a line that is only a heading ("Domestic abuse"): a topic, not a fact
+    sentence_start: int = 0  # the whole sentence (sent_start/sent_end are its clause, cut at ";")
+    sentence_end: int = 0
 
 
 class TextEvidence(Model):

@@ -88,7 +88,17 @@ def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | N
             for name in cond.without_any for o in facts.mentions.get(name, [])):
         return False
     if cond.same_sentence and trigger is not None:
-        if not (trigger.sent_start <= mention.start < trigger.sent_end):
+        if cond.not_across:
+            # the whole sentence, unless another enquiry stands between: "DA check (no trace);
+            # CSC check – requested" gives the DA check's result to the DA check only
+            if not (trigger.sentence_start <= mention.start < trigger.sentence_end):
+                return False
+            rivals = [o for name in cond.not_across for o in facts.mentions.get(name, [])
+                      if trigger.sentence_start <= o.start < trigger.sentence_end
+                      and not (o.start < trigger.end and trigger.start < o.end)]
+            if any(_gap(o, mention) < _gap(trigger, mention) for o in rivals):
+                return False  # the result sits nearer another enquiry: it is that one's answer
+        elif not (trigger.sent_start <= mention.start < trigger.sent_end):
             return False
     return True
 
@@ -151,3 +161,8 @@ def _fact(cond: Condition, facts: Facts) -> Outcome:
         ok = value == cond.equals
     mentions = facts.derived_evidence.get(cond.fact, []) if ok else []
     return Outcome(ok, mentions=list(mentions), tried=[f"{cond.fact} = {value!r}: {'yes' if ok else 'no'}"])
+
+
+def _gap(a: Mention, b: Mention) -> int:
+    """Characters between two mentions (0 when they touch or overlap)."""
+    return max(0, max(a.start, b.start) - min(a.end, b.end))

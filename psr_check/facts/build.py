@@ -76,6 +76,7 @@ def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section],
         line=bisect_right(line_starts, span.start_char), section=section_id,
         states=list(span._.states), heading=heading or section_id,
         sent_start=clause_start, sent_end=clause_end,
+        sentence_start=span.sent.start_char, sentence_end=span.sent.end_char,
         in_heading=any(start <= span.start_char and span.end_char <= end for start, end in heading_lines),
     )
 

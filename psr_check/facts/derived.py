@@ -16,6 +16,7 @@ DERIVED_FACTS: dict[str, tuple[str, Any]] = {
     "fine.weekly_rate": ("suggested weekly payment for the relevant weekly income (£)", 10.0),
     "fine.weeks_to_pay": ("weeks the total takes at the suggested weekly payment", 64.0),
     "fine.payment_weeks_limit": ("the normal payment period in weeks", 52),
+    "fine.over_payment_period": ("whether the stated total takes longer than that to pay", True),
     "means.net_weekly_income": ("net weekly income read from the report (£), if stated", 120.0),
     "means.relevant_weekly_income": ("relevant weekly income under the guideline (£)", 120.0),
     "means.rwi_basis": ("how the relevant weekly income was reached", "deemed: benefits only"),

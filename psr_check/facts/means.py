@@ -72,6 +72,7 @@ def means_calculator(fines: FinesFile):
             "total": total, "total_text": _total_text(total, parts), "amounts_stated": bool(parts),
             "weekly_rate": rate, "weeks_to_pay": round(total / rate, 1) if parts and rate else None,
             "payment_weeks_limit": fines.payment_period_weeks,
+            "over_payment_period": bool(parts and rate and total / rate > fines.payment_period_weeks),
         }
         return {
             "means": (means, {"net_weekly_income": income_evidence}),

@@ -51,14 +51,16 @@ def programme_calculator(catalogue: ProgrammesFile):
         custody = _custody_proposed(facts)
         indicated = bool(_indicating(needs, risk)) and not low_risk_excluded and not custody
         region = facts.region
-        suggestions = suggest(catalogue, needs, sex, risk, region, date)
+        suggestions = [] if low_risk_excluded else suggest(catalogue, needs, sex, risk, region, date)
         ineligible = [(p, why) for p in proposed for why in [_ineligible(p, needs, sex, risk, date, low_risk_cut)] if why]
         retired = [p for p in proposed if _retired(p, date)]
         values = {
             "indicated": indicated, "considered": considered, "proposal_present": _proposal_present(facts),
             "needs_text": ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
             "risk_level": risk, "risk_basis": risk_basis,
-            "suggestions_text": _names(suggestions) or "none in the catalogue for this region",
+            "suggestions_text": _names(suggestions) or (
+                "none (accredited programmes are not offered at low risk)" if low_risk_excluded else
+                f"none in the catalogue for {region}" if region else "none in the catalogue"),
             "proposed_text": _names(proposed) or "none",
             "ineligible": bool(ineligible),
             "ineligible_text": "; ".join(f"{p.name}: {why}" for p, why in ineligible) or "none",
@@ -133,7 +135,10 @@ def person_sex(facts) -> str:
     name_line = re.search(r"(?im)^\s*(?:name|defendant|re|subject)\s*[:\-]\s*(Mr|Ms|Mrs|Miss)\b", header)
     if name_line:
         return "male" if name_line.group(1).lower() == "mr" else "female"
-    return "male"
+    # sentences usually open with the person the report is about: "She pushed him …"
+    she = len(re.findall(r"(?:^|[.!?]\s+|\n)She\b", text))
+    he = len(re.findall(r"(?:^|[.!?]\s+|\n)He\b", text))
+    return "female" if she > he else "male"
 
 
 def _header_surnames(header: str) -> list[str]:

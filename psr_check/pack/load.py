@@ -217,7 +217,8 @@ def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_i
     for child in (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else []):
         problems += _condition_problems(child, check, pack, section_ids)
     if cond.concept is not None:
-        for name in [cond.concept, *(cond.outside or []), *(cond.with_any or []), *(cond.without_any or [])]:
+        for name in [cond.concept, *(cond.outside or []), *(cond.with_any or []), *(cond.without_any or []),
+                     *(cond.not_across or [])]:
             if name not in pack.concepts:
                 problems.append(f"{check.origin}: {check.code} uses unknown concept {name}")
         if cond.sections:

@@ -14,6 +14,9 @@ RiskLevel = Literal["low", "medium", "high", "very high"]
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2, "very high": 3}
 
 
+_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+
 class Programme(RuleModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -24,15 +27,15 @@ class Programme(RuleModel):
     min_risk: RiskLevel = "medium"
     status: Literal["current", "being_replaced", "retired"]
     replaced_by: str | None = None
-    retired_from: str | None = None
-    available_from: str | None = None
+    retired_from: str | None = Field(default=None, pattern=_DATE)
+    available_from: str | None = Field(default=None, pattern=_DATE)
     regions: list[str] | None = None  # None: every region
 
 
 class ProgrammesFile(RuleModel):
     source: str
     as_of: str
-    low_risk_not_offered_from: str | None = None
+    low_risk_not_offered_from: str | None = Field(default=None, pattern=_DATE)
     regions: list[str]
     programmes: list[Programme]
 

@@ -143,6 +143,7 @@ class Condition(RuleModel):
     same_sentence: bool | None = None
     with_any: list[str] | None = None
     without_any: list[str] | None = None
+    not_across: list[str] | None = None   # with same_sentence: no mention of these between trigger and match
     min_count: int = Field(default=1, ge=1)
     # record field leaf
     field: str | None = None
@@ -165,7 +166,7 @@ class Condition(RuleModel):
                              f"found {', '.join(k.rstrip('_') for k in kinds) or 'none'}")
         concept_only = {"states": self.states, "sections": self.sections, "outside": self.outside,
                         "same_sentence": self.same_sentence, "with_any": self.with_any,
-                        "without_any": self.without_any}
+                        "without_any": self.without_any, "not_across": self.not_across}
         if self.concept is None and any(v is not None for v in concept_only.values()):
             raise ValueError("states, sections and outside go with a concept condition")
         if self.field is not None:
