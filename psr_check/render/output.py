@@ -36,6 +36,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["line_text"] = line_text
+    env.filters["excerpt"] = excerpt
     return env
 
 
@@ -44,6 +45,26 @@ def line_text(text: str | None, line: int | None) -> str:
         return ""
     lines = text.split("\n")
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def excerpt(text: str | None, start: int, end: int, reach: int = 160) -> str:
+    """The sentence around a piece of evidence (at most ``reach`` characters each side), so the
+    screen quotes what triggered a finding rather than a whole paragraph."""
+    if not text:
+        return ""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    left = max(line_start, start - reach)
+    stops = [text.rfind(mark, left, start) for mark in (". ", "; ", "? ", "! ")]
+    left = max([s + 2 for s in stops if s >= 0] or [left])
+    right = min(line_end, end + reach)
+    found = [text.find(mark, end, right) for mark in (". ", "; ", "? ", "! ")]
+    right = min([f + 1 for f in found if f >= 0] or [right])
+    quote = text[left:right].strip()
+    prefix = "…" if left > line_start else ""
+    suffix = "…" if right < line_end and not quote.endswith((".", ";", "?", "!")) else ""
+    return f"{prefix}{quote}{suffix}"
 
 
 def render(output: LintOutput, fmt: str) -> str:
