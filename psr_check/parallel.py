@@ -5,9 +5,11 @@ of the input list. Workers are started with the "spawn" method: a fresh interpre
 of a parent that may hold spaCy or thread state. Results come back tagged with their input index
 and are put back in input order, so the output is byte-identical to one worker.
 
-Ctrl-C: workers ignore SIGINT (they inherit an ignored SIGINT while the pool starts, and set it
-again on start-up); the parent catches KeyboardInterrupt, terminates the pool and re-raises, so
-the command stops with "nothing was written" and no worker tracebacks.
+Ctrl-C: workers ignore SIGINT (they inherit an ignored SIGINT when they start, and set it again
+in their initializer); the parent catches KeyboardInterrupt, terminates the workers and re-raises,
+so the command stops with "nothing was written" (run_lint writes its output only at the end) and
+no worker tracebacks. A worker that dies (killed, out of memory) stops the batch with a
+WorkerError instead of hanging it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from psr_check.models import AllocationRecord, DocumentResult, InputError
 from psr_check.settings import Settings
 
 Outcome = Union[DocumentResult, InputError]
+
+
+class WorkerError(Exception):
+    """A worker process stopped without answering (killed, or out of memory)."""
+
 
 START_METHOD = "spawn"
 MAX_CHUNK = 32          # files per task: small enough to balance uneven drafts across workers
@@ -53,6 +60,9 @@ def chunk_size(count: int, workers: int) -> int:
 def lint_in_workers(files: list[str], settings: Settings, *, workers: int,
                     record: AllocationRecord | None = None, stdin: bytes | None = None) -> list[Outcome]:
     """One outcome per file, in the order of ``files``, linted on ``workers`` processes."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     if not files:
         return []
     workers = max(1, min(workers, len(files)))
@@ -60,23 +70,43 @@ def lint_in_workers(files: list[str], settings: Settings, *, workers: int,
     tasks = [[(i, path, stdin if path == "-" else None) for i, path in enumerate(files[start:start + size], start)]
              for start in range(0, len(files), size)]
     outcomes: list[Outcome | None] = [None] * len(files)
-    context = multiprocessing.get_context(START_METHOD)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # children start with SIGINT ignored
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD),
+                                   initializer=_init_worker, initargs=(settings, record))
     try:
-        pool = context.Pool(workers, initializer=_init_worker, initargs=(settings, record))
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    try:
-        for error, chunk in pool.imap_unordered(_lint_chunk, tasks):
+        # Workers are started by submit(): they inherit an ignored SIGINT, so Ctrl-C reaches only
+        # this process (no tracebacks from the workers).
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            futures = [executor.submit(_lint_chunk, task) for task in tasks]
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        for future in as_completed(futures):
+            error, chunk = future.result()  # a dead worker raises BrokenProcessPool here, never hangs
             if error is not None:
                 _raise_portable(error)  # the worker could not build its Linter (e.g. a bad rule pack)
             for index, outcome in chunk:
                 outcomes[index] = outcome
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()  # on Ctrl-C or an error: stop the workers now, do not wait for them
+    except BrokenProcessPool:
+        _stop(executor)
+        raise WorkerError("a worker process stopped unexpectedly (killed, or out of memory?); "
+                          "nothing was written: try again with fewer --workers") from None
+    except BaseException:
+        _stop(executor)  # Ctrl-C or an error: stop the workers now rather than finish the batch
+        raise
+    executor.shutdown(wait=True)
     return outcomes  # type: ignore[return-value]  # every index was filled
+
+
+def _stop(executor) -> None:
+    """Terminate the workers, then shut the executor down without waiting for queued chunks.
+    (shutdown() forgets its processes, so they are collected first.)"""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _init_worker(settings: Settings, record: AllocationRecord | None) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks for psr-check (not part of the test suite): run ``python -m benchmarks --help``."""
