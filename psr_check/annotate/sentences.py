@@ -20,6 +20,7 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st",
 
 @Language.component("psr_sentences")
 def set_sentence_starts(doc: Doc) -> Doc:
+    doc.user_data["psr_text"] = doc.text  # read once: spaCy rebuilds doc.text on every access
     previous_word = None  # last non-space token
     for i, token in enumerate(doc):
         if i == 0:
@@ -51,7 +52,7 @@ def _soft_wrap(token, newline, previous_word) -> bool:
     if newline.text.count("\n") > 1 or previous_word is None:
         return False
     doc = token.doc
-    text = doc.text
+    text = doc.user_data.get("psr_text") or doc.text
     line_start = text.rfind("\n", 0, newline.idx) + 1
     line_start += len(text[line_start:newline.idx]) - len(text[line_start:newline.idx].lstrip())
     if len(text[line_start:newline.idx].strip()) < _MIN_WRAPPED_LINE:

@@ -38,13 +38,14 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
                 calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
-    line_starts = _line_starts(doc.text)
-    heading_lines = _heading_lines(doc.text, sections)
+    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    line_starts = _line_starts(text)
+    heading_lines = _heading_lines(text, sections)
     mentions = {
-        label: [_mention(doc, span, line_starts, sections, heading_lines) for span in doc.spans[label]]
+        label: [_mention(doc, text, span, line_starts, sections, heading_lines) for span in doc.spans[label]]
         for label in doc.spans
     }
-    facts = Facts(text=doc.text, report_type=report_type, region=region, check_mode=check_mode,
+    facts = Facts(text=text, report_type=report_type, region=region, check_mode=check_mode,
                   sections=sections, mentions=mentions, record=record)
     for calculate in calculators:
         for group, (values, evidence) in calculate(facts).items():
@@ -66,9 +67,9 @@ def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _mention(doc: Doc, span, line_starts: list[int], sections: list[Section],
+def _mention(doc: Doc, text: str, span, line_starts: list[int], sections: list[Section],
              heading_lines: list[tuple[int, int]] = ()) -> Mention:
-    clause_start, clause_end = _clause(doc.text, span)
+    clause_start, clause_end = _clause(text, span)
     section_id = section_at(doc, span.start_char)
     heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
     return Mention(

@@ -73,8 +73,8 @@ def render(output: LintOutput, fmt: str) -> str:
 
         return render_sarif(output) if fmt == "sarif" else render_github(output)
     if fmt == "json":
-        data = output.model_dump(mode="json", by_alias=True)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        # pydantic's own serialiser: far less memory than json.dumps(indent=2) on large batches
+        return output.model_dump_json(by_alias=True, indent=2) + "\n"
     if fmt == "html":
         from psr_check.render.html import html_context
 
