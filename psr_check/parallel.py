@@ -49,7 +49,7 @@ def lint_one(linter, path: str, settings: Settings, record: AllocationRecord | N
         case = load_case(path, stdin_bytes=stdin, report_type=settings.report_type)
     except IngestError as exc:
         return InputError(path=exc.path, row=exc.row, message=exc.message)
-    case.record = record
+    case.record = record or case.record  # --record wins; else a record inside our own JSON shape
     return linter.lint_case(case)
 
 

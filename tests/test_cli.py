@@ -272,3 +272,13 @@ def test_same_input_gives_identical_output(cli, tmp_path):
     first = cli("lint", "gap.txt", "--format", "json")
     second = cli("lint", "gap.txt", "--format", "json")
     assert first.stdout == second.stdout and first.stdout
+
+
+def test_record_inside_own_json_shape_is_used(cli, tmp_path):
+    """A record carried in our own JSON shape is checked with its report when no --record is given."""
+    report = {"report": {"text": "Offence: theft from a shop.\nProposal: conditional discharge."},
+              "record": {"registrations": ["ADVP"]}}
+    (tmp_path / "r.json").write_text(json.dumps(report), encoding="utf-8")
+    result = cli("lint", "r.json", "--format", "json", "--select", "DA")
+    codes = [f["code"] for f in json.loads(result.stdout)["documents"][0]["findings"]]
+    assert codes == ["DA001"] and result.returncode == 1
