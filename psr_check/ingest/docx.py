@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from psr_check.ingest.errors import IngestError
+from psr_check.ingest.errors import IngestError, read_limited
 
 MAX_FILE_BYTES = 50_000_000          # on disk
 MAX_UNCOMPRESSED_BYTES = 50_000_000  # sum of the zip members' declared sizes (zip bomb guard)
@@ -76,18 +76,7 @@ _TRUE = {"1", "true", "on"}
 
 def read_docx(path: Path) -> str:
     """Extract the text of a .docx draft (see the module docstring for what it looks like)."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise IngestError(name, f"file is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB "
-                              "limit for a draft: check it is the right file")
-        data = path.read_bytes()
-    except IngestError:
-        raise
-    except OSError as exc:
-        raise IngestError(name, f"cannot read file ({exc.strerror or exc}): check it exists and you may read it") from None
-    return docx_bytes_to_text(data, name)
+    return docx_bytes_to_text(read_limited(path, MAX_FILE_BYTES), str(path))
 
 
 def docx_bytes_to_text(data: bytes, name: str) -> str:

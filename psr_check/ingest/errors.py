@@ -15,3 +15,18 @@ class IngestError(Exception):
     def line(self) -> str:
         where = f"{self.path}:{self.row}" if self.row is not None else self.path
         return f"{where}: {self.message}"
+
+
+def read_limited(path, max_bytes: int, what: str = "draft") -> bytes:
+    """The bytes of ``path``, refusing files over ``max_bytes``; every failure is one IngestError line."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(name, f"file is {size // 1_000_000} MB, over the {max_bytes // 1_000_000} MB "
+                              f"limit for a {what}: check it is the right file")
+        return path.read_bytes()
+    except IngestError:
+        raise
+    except OSError as exc:
+        raise IngestError(name, f"cannot read file ({exc.strerror or exc}): check it exists and you may read it") from None

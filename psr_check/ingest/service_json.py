@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from psr_check.ingest.errors import IngestError
+from psr_check.ingest.errors import IngestError, read_limited
 from psr_check.models import AllocationRecord, Case, Report
 
 MAX_JSON_BYTES = 20_000_000
@@ -37,18 +37,7 @@ REPORT_TYPES = ("oral", "short", "standard")
 # -- entry points ----------------------------------------------------------------------------
 def read_json_file(path: Path, report_type: str | None = None) -> Case:
     """Load a ``.json`` report file into a Case (``report_type`` given by the user wins)."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise IngestError(name, f"file is {size // 1_000_000} MB, over the {MAX_JSON_BYTES // 1_000_000} MB "
-                              "limit for a report: check it is the right file")
-        data = path.read_bytes()
-    except IngestError:
-        raise
-    except OSError as exc:
-        raise IngestError(name, f"cannot read file ({exc.strerror or exc}): check it exists and you may read it") from None
-    return case_from_json_bytes(data, name, report_type)
+    return case_from_json_bytes(read_limited(path, MAX_JSON_BYTES, "report"), str(path), report_type)
 
 
 def case_from_json_bytes(data: bytes, name: str, report_type: str | None = None) -> Case:

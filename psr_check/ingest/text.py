@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from psr_check.ingest.errors import IngestError
+from psr_check.ingest.errors import IngestError, read_limited
 
 MAX_BYTES = 5_000_000  # a PSR is a few pages; anything this size is not a draft
 _BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
@@ -12,17 +12,7 @@ _BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\
 
 def read_text_file(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:
     """Read and decode a text draft; returns (text, note about a fallback encoding or None)."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(str(path), f"file is {size // 1_000_000} MB, over the {max_bytes // 1_000_000} MB "
-                              "limit for a draft: check it is the right file")
-        data = path.read_bytes()
-    except IngestError:
-        raise
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot read file ({exc.strerror or exc}): check it exists and you may read it") from None
-    return read_text_bytes(data, str(path))
+    return read_text_bytes(read_limited(path, max_bytes), str(path))
 
 
 def read_text_bytes(data: bytes, name: str) -> tuple[str, str | None]:
