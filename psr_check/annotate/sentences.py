@@ -22,14 +22,16 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st",
 def set_sentence_starts(doc: Doc) -> Doc:
     doc.user_data["psr_text"] = doc.text  # read once: spaCy rebuilds doc.text on every access
     previous_word = None  # last non-space token
-    for i, token in enumerate(doc):
-        if i == 0:
+    before = None
+    for token in doc:
+        if before is None:
             token.is_sent_start = True
-            continue
-        before = doc[i - 1]
-        token.is_sent_start = _starts_sentence(token, before, previous_word)
-        if not before.is_space:
-            previous_word = before
+        else:
+            # every token is set, True or False: spaCy needs a complete annotation for doc.sents
+            token.is_sent_start = _starts_sentence(token, before, previous_word)
+            if not before.is_space:
+                previous_word = before
+        before = token
     return doc
 
 
