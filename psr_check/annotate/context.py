@@ -80,8 +80,16 @@ class ContextTagger:
         pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
         raw = [(s, e, int(doc.vocab.strings[m][3:])) for m, s, e in list(self.cues(doc)) + list(self.cue_patterns(doc))]
         raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        return [Cue(start, end, group) for start, end, group in raw
-                if not any(ps <= start and end <= pe for ps, pe in pseudo)]
+        kept: list[Cue] = []
+        for start, end, group in raw:
+            if any(ps <= start and end <= pe for ps, pe in pseudo):
+                continue
+            # a cue inside a longer cue is part of that phrase ("not" in "not known to"), whatever
+            # the longer one may modify; overlaps that are not containment are settled per concept
+            if any(k.start <= start and end <= k.end and (k.end - k.start) > (end - start) for k in kept):
+                continue
+            kept.append(Cue(start, end, group))
+        return kept
 
     def _applicable(self, cues: list[Cue], label: str) -> list[Cue]:
         """Cues that may modify this concept; where they overlap the longest wins ("not yet
