@@ -16,7 +16,7 @@ from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
 _SET_ASIDE = {"negated", "hypothetical", "other_person"}
-_LEVEL = r"(very high|high|medium|low)"
+_LEVEL = r"(very high|high|medium|med|low)"
 _RISK_PATTERNS = [
     re.compile(rf"\b(?:RoSH|risk of serious harm|risk of harm)\b[^.\n]{{0,40}}?\b{_LEVEL}\b", re.IGNORECASE),
     re.compile(rf"\b{_LEVEL}\s+(?:RoSH|risk of serious harm|risk of harm)\b", re.IGNORECASE),
@@ -100,7 +100,8 @@ def risk_level(facts) -> tuple[str | None, str]:
     """The highest stated RoSH / risk level, or a band from OGRS, OVP or RSR percentages."""
     if facts.record and facts.record.rosh_level:
         return facts.record.rosh_level, f"RoSH {facts.record.rosh_level} in the record"
-    levels = [m.group(1).lower() for p in [*_RISK_PATTERNS, _PREDICTOR_LEVEL] for m in p.finditer(facts.text)]
+    levels = [m.group(1).lower().replace("med", "medium").replace("mediumium", "medium")
+              for p in [*_RISK_PATTERNS, _PREDICTOR_LEVEL] for m in p.finditer(facts.text)]
     for name, score in _SCORE.findall(facts.text):
         value = float(score)
         levels.append("high" if value >= 75 else "medium" if value >= 50 else "low")
@@ -164,10 +165,11 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
     partner_violence = [m for m in facts.mentions.get("DA_INDICATOR", []) if _counts(m)
                         and any(p.start >= m.start and p.end <= m.end for p in facts.mentions.get("INTIMATE_PARTNER", []))]
     # a relationship may be over ("separated in 2024"): historical does not set it aside
-    offence_partner = [m for m in facts.mentions.get("INTIMATE_LINK", [])
+    offence_partner = [m for m in facts.mentions.get("PARTNER_LINK", [])
                        if m.section == "offence" and not (_SET_ASIDE & set(m.states)) and not m.in_heading]
     offence_violence = [m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m) and m.section == "offence"]
-    if partner_violence or (offence_partner and offence_violence):
+    partner_terms = [m for m in facts.mentions.get("IPV_TERM", []) if _counts(m)]
+    if partner_violence or partner_terms or (offence_partner and offence_violence):
         needs.add("intimate_partner_violence")
         evidence.extend((partner_violence or offence_violence)[:1])
     take("VIOLENCE_ACT", "general_violence", sections=("offence", "details", "other"))
