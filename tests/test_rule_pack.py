@@ -242,3 +242,20 @@ def test_cli_rules_test_reports_failing_extra_check(cli, decode, tmp_path):
     assert result.returncode == 1, (stdout, stderr)
     assert re.search(r"FAIL ST901 \(.*st\.yaml:1\) test 2:", stdout), stdout
     assert stdout.count("FAIL ST901") == 1, f"only ST901's second test should fail:\n{stdout}"
+
+
+def test_concept_named_like_a_catalogue_programme_is_an_error(tmp_path):
+    """Programme concepts come from rules/programmes.yaml; a hand-written PROGRAMME_BBR must not
+    silently replace the catalogue's aliases."""
+    import shutil
+
+    from psr_check.pack import RulePackError, load_rule_pack
+    from psr_check.resources import data_dir
+
+    root = tmp_path / "rules"
+    shutil.copytree(data_dir("rules"), root)
+    (root / "concepts" / "extra.yaml").write_text(
+        "- id: PROGRAMME_BBR\n  description: shadow\n  phrases: [bbr]\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as caught:
+        load_rule_pack(root=root)
+    assert any("extra.yaml:1" in p and "PROGRAMME_BBR" in p for p in caught.value.problems)

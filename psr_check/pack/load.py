@@ -163,11 +163,14 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
         for path in sorted((folder / "checks").glob("*.yaml")):
             checks.extend(loader.validate_list(Check, loader.parse(path), path))
 
-    if loader.problems:
-        raise RulePackError(loader.problems)
     if programmes is not None:
         for concept in _programme_concepts(programmes, root / "programmes.yaml"):
-            concepts.setdefault(concept.id, concept)
+            if concept.id in concepts:
+                loader.problems.append(f"{concepts[concept.id].origin}: concept {concept.id} is made from "
+                                       "rules/programmes.yaml; add aliases there instead of defining it here")
+            concepts[concept.id] = concept
+    if loader.problems:
+        raise RulePackError(loader.problems)
     pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, fines=fines,
                     programmes=programmes, roots=roots)
     problems = _cross_check(pack)
