@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
-from psr_check.ingest import IngestError, expand_paths, load_case
+from psr_check.ingest import IngestError, expand_paths
 from psr_check.models import AllocationRecord, InputError, describe_error
 from psr_check.settings import Settings
 
@@ -83,12 +84,8 @@ def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: s
     if output:
         write_atomically(output, text)
     else:
-        import sys
-
         sys.stdout.write(text)
     if errors:
-        import sys
-
         for error in errors:
             where = f"{error.path}:{error.row}" if error.row else error.path
             print(f"psr-check: {where}: {error.message}", file=sys.stderr)

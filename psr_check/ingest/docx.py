@@ -262,23 +262,22 @@ def _blocks(container):
 
 
 def _rows(tbl):
-    for child in tbl:
-        if child.tag == W_TR:
-            yield child
-        elif child.tag in (W_SDT, W_CUSTOMXML):
-            inner = child.find(W_SDTCONTENT) if child.tag == W_SDT else child
-            if inner is not None:
-                yield from _rows(inner)
+    return _wrapped(tbl, W_TR)
 
 
 def _cells(tr):
-    for child in tr:
-        if child.tag == W_TC:
+    return _wrapped(tr, W_TC)
+
+
+def _wrapped(parent, tag):
+    """Children with ``tag``, looking through content controls and custom XML that wrap them."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in (W_SDT, W_CUSTOMXML):
             inner = child.find(W_SDTCONTENT) if child.tag == W_SDT else child
             if inner is not None:
-                yield from _cells(inner)
+                yield from _wrapped(inner, tag)
 
 
 def _grid_before(tr) -> int:

@@ -24,7 +24,7 @@ from psr_check.facts.derived import DERIVED_FACTS, sample_derived
 from psr_check.pack.fines import FinesFile
 from psr_check.pack.programmes import ProgrammesFile
 from psr_check.pack.scope import ScopeFile
-from psr_check.pack.yaml_lines import LineDict, LineList, line_of, load_yaml_with_lines
+from psr_check.pack.yaml_lines import LineList, line_of, load_yaml_with_lines
 
 M = TypeVar("M", bound=BaseModel)
 
