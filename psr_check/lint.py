@@ -51,7 +51,7 @@ class Linter:
         doc = self.nlp(text)
         facts = build_facts(doc, record=case.record, check_mode=check_mode or self.check_mode,
                             report_type=report_type, region=case.region or self.settings.region,
-                            calculators=self.calculators)
+                            policy=case.policy or self.settings.policy, calculators=self.calculators)
         result = DocumentResult(path=case.source, report_type=report_type, scope_notices=notices,
                                 sections=facts.sections, text=text)
         if notices:
@@ -72,8 +72,14 @@ def _calculators(pack: RulePack) -> tuple:
     """Domain calculators (facts/) configured with their rules/ data."""
     from psr_check.facts.means import means_calculator
     from psr_check.facts.programmes import programme_calculator
+    from psr_check.facts.records import (allocation_calculator, enquiry_calculator, register_calculator,
+                                         rosh_calculator)
 
-    calculators = []
+    calculators = [enquiry_calculator(), allocation_calculator(pack.allocation_policies, pack.tiers)]
+    if pack.registers:
+        calculators.append(register_calculator(pack.registers))
+    if pack.rosh:
+        calculators.append(rosh_calculator(pack.rosh))
     if pack.fines:
         calculators.append(means_calculator(pack.fines))
     if pack.programmes:

@@ -281,4 +281,4 @@ def test_record_inside_own_json_shape_is_used(cli, tmp_path):
     (tmp_path / "r.json").write_text(json.dumps(report), encoding="utf-8")
     result = cli("lint", "r.json", "--format", "json", "--select", "DA")
     codes = [f["code"] for f in json.loads(result.stdout)["documents"][0]["findings"]]
-    assert codes == ["DA001"] and result.returncode == 1
+    assert codes == ["DA001", "DA004"] and result.returncode == 1  # silent report, DA registration

@@ -160,7 +160,15 @@ def _fact(cond: Condition, facts: Facts) -> Outcome:
     else:
         ok = value == cond.equals
     mentions = facts.derived_evidence.get(cond.fact, []) if ok else []
-    return Outcome(ok, mentions=list(mentions), tried=[f"{cond.fact} = {value!r}: {'yes' if ok else 'no'}"])
+    fields = [(f"record.{name}", _shown(getattr(facts.record, name, None)))
+              for name in facts.record_sources.get(cond.fact, [])
+              if ok and facts.record is not None and getattr(facts.record, name, None) not in (None, "", [])]
+    return Outcome(ok, mentions=list(mentions), record_fields=fields,
+                   tried=[f"{cond.fact} = {value!r}: {'yes' if ok else 'no'}"])
+
+
+def _shown(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _gap(a: Mention, b: Mention) -> int:

@@ -20,6 +20,7 @@ class Facts(BaseModel):
     text: str
     report_type: str | None = None
     region: str | None = None
+    policy: str | None = None  # allocation policy asked for (--policy); None or "auto" picks by date and region
     check_mode: str
     sections: list[Section] = Field(default_factory=list)
     mentions: dict[str, list[Mention]] = Field(default_factory=dict)
@@ -27,6 +28,7 @@ class Facts(BaseModel):
     scope: list[str] = Field(default_factory=list)
     derived: dict[str, Any] = Field(default_factory=dict)
     derived_evidence: dict[str, list[Mention]] = Field(default_factory=dict)
+    record_sources: dict[str, list[str]] = Field(default_factory=dict)  # fact → record fields it reads
 
     def fact(self, name: str) -> Any:
         """A derived fact by its dotted name ("fine.weeks_to_pay"), or None when not computable."""
@@ -36,7 +38,7 @@ class Facts(BaseModel):
 
 def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
-                calculators: tuple = ()) -> Facts:
+                policy: str | None = None, calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
     text = doc.text  # spaCy rebuilds doc.text on every access: read it once
     line_starts = _line_starts(text)
@@ -45,9 +47,10 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
         label: [_mention(doc, text, span, line_starts, sections, heading_lines) for span in doc.spans[label]]
         for label in doc.spans
     }
-    facts = Facts(text=text, report_type=report_type, region=region, check_mode=check_mode,
+    facts = Facts(text=text, report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, mentions=mentions, record=record)
     for calculate in calculators:
+        facts.record_sources.update(getattr(calculate, "record_sources", {}))
         for group, (values, evidence) in calculate(facts).items():
             facts.derived[group] = values
             facts.derived_evidence.update({f"{group}.{k}": v for k, v in evidence.items()})

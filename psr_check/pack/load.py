@@ -23,6 +23,7 @@ from psr_check.pack.schema import (
 from psr_check.facts.derived import DERIVED_FACTS, sample_derived
 from psr_check.pack.fines import FinesFile
 from psr_check.pack.programmes import ProgrammesFile
+from psr_check.pack.records import AllocationPolicy, AuditFile, RegistersFile, RoshFile, TierModel, TiersFile
 from psr_check.pack.scope import ScopeFile
 from psr_check.pack.yaml_lines import LineList, line_of, load_yaml_with_lines
 
@@ -53,6 +54,11 @@ class RulePack:
     scope: ScopeFile | None = None
     fines: FinesFile | None = None
     programmes: ProgrammesFile | None = None
+    allocation_policies: dict[str, AllocationPolicy] = field(default_factory=dict)
+    tiers: dict[str, TierModel] = field(default_factory=dict)
+    registers: RegistersFile | None = None
+    rosh: RoshFile | None = None
+    audit: AuditFile | None = None
     templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     roots: list[Path] = field(default_factory=list)
 
@@ -146,6 +152,7 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     programmes = loader.validate(ProgrammesFile, loader.parse(root / "programmes.yaml"), root / "programmes.yaml")
     modes_path = root / "policies" / "checks.yaml"
     check_modes = loader.validate(CheckModesFile, loader.parse(modes_path), modes_path)
+    records = _load_record_rules(loader, root)
 
     concepts: dict[str, ConceptDef] = {}
     checks: list[Check] = []
@@ -172,13 +179,36 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     if loader.problems:
         raise RulePackError(loader.problems)
     pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, fines=fines,
-                    programmes=programmes, roots=roots)
+                    programmes=programmes, roots=roots, **records)
     problems = _cross_check(pack)
     pack.templates, template_problems = _compile_messages(pack.checks)
     problems += template_problems
     if problems:
         raise RulePackError(problems)
     return pack
+
+
+def _load_record_rules(loader: _Loader, root: Path) -> dict[str, Any]:
+    """The files that judge allocation records: policies (one file each), tiers, registers, RoSH, audit."""
+    policies: dict[str, AllocationPolicy] = {}
+    for path in sorted((root / "policies").glob("allocation-*.yaml")):
+        policy = loader.validate(AllocationPolicy, loader.parse(path), path)
+        if policy is not None:
+            if policy.id != path.stem:
+                loader.problems.append(f"{path}:1: id '{policy.id}' should be the file name '{path.stem}'")
+            policies[policy.id] = policy
+    tiers_file = loader.validate(TiersFile, loader.parse(root / "tiers.yaml"), root / "tiers.yaml")
+    tiers = {m.id: m for m in tiers_file.models} if tiers_file else {}
+    for policy in policies.values():
+        if policy.tier_model and policy.tier_model not in tiers:
+            loader.problems.append(f"{policy.origin}: policy {policy.id} names unknown tier model "
+                                   f"'{policy.tier_model}' (see tiers.yaml)")
+    return {
+        "allocation_policies": policies, "tiers": tiers,
+        "registers": loader.validate(RegistersFile, loader.parse(root / "registers.yaml"), root / "registers.yaml"),
+        "rosh": loader.validate(RoshFile, loader.parse(root / "rosh.yaml"), root / "rosh.yaml"),
+        "audit": loader.validate(AuditFile, loader.parse(root / "audit.yaml"), root / "audit.yaml"),
+    }
 
 
 def _cross_check(pack: RulePack) -> list[str]:
@@ -191,6 +221,10 @@ def _cross_check(pack: RulePack) -> list[str]:
         for name in concept.include + concept.not_within + [n for r in concept.near for n in (r.a, r.b, *r.not_across)]:
             if name not in pack.concepts:
                 problems.append(f"{concept.origin}: concept {concept.id} refers to unknown concept {name}")
+    if pack.rosh is not None:
+        for name in (pack.rosh.statement_concept, pack.rosh.required_concept):
+            if name not in pack.concepts:
+                problems.append(f"{pack.rosh.origin}: rosh.yaml names unknown concept {name}")
     for cue in pack.context.cues:
         for name in cue.only_concepts + cue.skip_concepts:
             if name not in pack.concepts:
@@ -209,6 +243,10 @@ def _cross_check(pack: RulePack) -> list[str]:
         for cond in (check.when, check.require, check.unless):
             if cond is not None:
                 problems += _condition_problems(cond, check, pack, section_ids)
+        if pack.audit is not None and check.audit_question and check.audit_question not in {
+                q.id for q in pack.audit.questions}:
+            problems.append(f"{check.origin}: {check.code} names unknown audit_question "
+                            f"'{check.audit_question}' (see audit.yaml)")
         for test in check.tests:
             if test.check_mode and test.check_mode not in pack.check_modes.modes:
                 problems.append(f"{check.origin}: test uses unknown check_mode '{test.check_mode}'")
@@ -244,7 +282,10 @@ def _condition_problems(cond: Condition, check: Check, pack: RulePack, section_i
 
 _SAMPLE_CONTEXT = {
     "trigger": {"text": "“x”", "quote": "x", "section": "offence", "line": 1, "where": "line 1"},
-    "count": 1, "check_mode": "indicator-led", "record": None, "fact": sample_derived(),
+    "count": 1, "check_mode": "indicator-led", "fact": sample_derived(),
+    "record": AllocationRecord(case_id="X123456", court_date="2026-03-02", sentence_date="2026-03-02",
+                               allocation_date="2026-03-10", rosh_level="medium", offence_category="domestic",
+                               registrations=["ADVP"], allocated_to="PS", allocated_grade="PO"),
 }
 
 
