@@ -105,6 +105,58 @@ def lint(
     raise typer.Exit(code)
 
 
+@app.command()
+@_guard
+def audit(
+    records: str = typer.Argument(..., help="Allocation records: .csv, .xlsx, .json or .jsonl."),
+    reports: Optional[str] = typer.Option(None, "--reports", help="Folder of reports named by case id "
+                                          "(when a record has no report_path)."),
+    mapping: Optional[str] = typer.Option(None, "--mapping", help="YAML mapping other column names onto record fields."),
+    policy: Optional[str] = typer.Option(None, "--policy", help="auto (by sentence date and region) or a policy name."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region for records that do not say."),
+    group_by: str = typer.Option("court,team,report_author,allocated_officer,month", "--group-by",
+                                 help="Comma-separated record fields to break the rates down by."),
+    fmt: str = typer.Option("html", "--format", help="html, json or csv; several with commas (needs --output)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Folder to write audit.html/json/csv in."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Check cases on N processes (same output)."),
+    sample: Optional[int] = typer.Option(None, "--sample", min=1, help="Audit a random sample of N rows."),
+    confidence: Optional[float] = typer.Option(None, "--confidence", min=0.5, max=0.999,
+                                               help="Size the sample for this confidence (the inspection used 0.8)."),
+    margin: float = typer.Option(0.05, "--margin", min=0.005, max=0.5, help="Margin of error for --confidence."),
+    seed: int = typer.Option(1, "--seed", help="Seed for the sample (same seed, same sample)."),
+    history: Optional[str] = typer.Option(None, "--history", help="SQLite file of earlier runs, for the trend."),
+    check_mode: Optional[str] = typer.Option(None, "--check-mode", help="indicator-led (default) or universal."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these codes or prefixes."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these codes or prefixes."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error (default) or warning."),
+    config: Optional[str] = typer.Option(None, "--config", help="A psr-check.toml or pyproject.toml."),
+) -> None:
+    """Audit a batch of allocations like an inspector: % yes per key question, by group."""
+    from psr_check.audit.run import AuditOptions, validate_group_by
+    from psr_check.commands import AUDIT_FORMATS, run_audit_command
+
+    formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    if not formats or any(f not in AUDIT_FORMATS for f in formats):
+        _fail(f"--format {fmt}: use html, json or csv (several with commas)")
+    if len(formats) > 1 and not output:
+        _fail("several --format values need --output FOLDER (one file each)")
+    if sample is not None and confidence is not None:
+        _fail("give --sample N or --confidence (with --margin), not both")
+    if fail_on and fail_on not in ("error", "warning"):
+        _fail(f"--fail-on {fail_on}: use error or warning")
+    try:
+        dims = validate_group_by([d.strip() for d in group_by.split(",") if d.strip()])
+    except ValueError as exc:
+        _fail(str(exc))
+    settings = _settings(config, select=_codes(select), ignore=_codes(ignore), region=region,
+                         check_mode=check_mode, policy=policy, fail_on=fail_on)
+    options = AuditOptions(records=records, reports_dir=reports, mapping=mapping, group_by=dims, sample=sample,
+                           confidence=confidence, margin=margin, seed=seed, workers=workers)
+    code = run_audit_command(options, settings, formats=formats, output_dir=output, history=history,
+                             show_progress=sys.stderr.isatty())
+    raise typer.Exit(code)
+
+
 @app.command("eval")
 @_guard
 def evaluate(

@@ -125,3 +125,74 @@ def explain(code: str, settings: Settings) -> str | None:
 
 def _indent(text: str) -> list[str]:
     return [f"  | {line}" for line in text.split("\n")]
+
+
+AUDIT_FORMATS = ("html", "json", "csv")
+
+
+def run_audit_command(options, settings: Settings, *, formats: list[str], output_dir: str | None,
+                      history: str | None, show_progress: bool) -> int:
+    """Audit, render every format asked for, then write them (all or none) and the history.
+
+    Exit 2 when the records file cannot be read or no row could be checked; else 1 when a finding
+    reaches --fail-on; else 0. Skipped rows are listed on stderr, one line each, either way."""
+    from psr_check.audit.history import earlier_runs, store_run
+    from psr_check.audit.run import run_audit
+    from psr_check.render.audit import render_audit
+
+    with _progress(show_progress) as progress:
+        output = run_audit(options, settings, progress=progress)
+    trend = earlier_runs(history, output) if history else []
+    texts = {fmt: render_audit(output, fmt, trend) for fmt in formats}
+    if output_dir:
+        folder = Path(output_dir)
+        if not folder.is_dir():
+            raise IngestError(output_dir, "--output must be an existing folder (the audit writes audit.html, "
+                              "audit.json, audit.csv in it)")
+        for fmt, text in texts.items():
+            write_atomically(str(folder / f"audit.{fmt}"), text)
+    else:
+        sys.stdout.write(texts[formats[0]])
+    if history:
+        store_run(history, output)
+    for notice in output.notices:
+        print(f"psr-check: {notice}", file=sys.stderr)
+    for error in output.errors:
+        print(f"psr-check: {error.path}:row {error.row}: {error.message}", file=sys.stderr)
+    if output.summary.checked == 0:
+        print(f"psr-check: {options.records}: no row could be checked", file=sys.stderr)
+        return 2
+    threshold = {"error": {"error"}, "warning": {"error", "warning"}}[settings.fail_on]
+    return 1 if any(output.summary.findings_by_severity.get(s, 0) for s in threshold) else 0
+
+
+class _progress:
+    """A progress bar on stderr for batches that take more than a moment (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.bar, self.task = enabled, None, None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("Checking cases", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            transient=True, console=_stderr_console())
+        self.bar.start()
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.bar.add_task("cases", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -21,7 +21,7 @@ import signal
 from typing import Union
 
 from psr_check.ingest import IngestError, load_case
-from psr_check.models import AllocationRecord, DocumentResult, InputError
+from psr_check.models import AllocationRecord, Case, DocumentResult, InputError
 from psr_check.settings import Settings
 
 Outcome = Union[DocumentResult, InputError]
@@ -57,9 +57,11 @@ def chunk_size(count: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(count / (workers * CHUNKS_PER_WORKER))))
 
 
-def lint_in_workers(files: list[str], settings: Settings, *, workers: int,
-                    record: AllocationRecord | None = None, stdin: bytes | None = None) -> list[Outcome]:
-    """One outcome per file, in the order of ``files``, linted on ``workers`` processes."""
+def lint_in_workers(files: list[str | Case], settings: Settings, *, workers: int,
+                    record: AllocationRecord | None = None, stdin: bytes | None = None,
+                    on_done=None) -> list[Outcome]:
+    """One outcome per file (a path, or a ``Case`` already read, as the audit has), in the order of
+    ``files``, linted on ``workers`` processes. ``on_done(n)`` is told as each chunk of n finishes."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -86,6 +88,8 @@ def lint_in_workers(files: list[str], settings: Settings, *, workers: int,
                 _raise_portable(error)  # the worker could not build its Linter (e.g. a bad rule pack)
             for index, outcome in chunk:
                 outcomes[index] = outcome
+            if on_done is not None:
+                on_done(len(chunk))
     except BrokenProcessPool:
         _stop(executor)
         raise WorkerError("a worker process stopped unexpectedly (killed, or out of memory?); "
@@ -124,7 +128,8 @@ def _init_worker(settings: Settings, record: AllocationRecord | None) -> None:
 def _lint_chunk(task: list[tuple[int, str, bytes | None]]) -> tuple[tuple | None, list[tuple[int, Outcome]]]:
     if _init_error is not None:
         return _init_error, []
-    return None, [(index, lint_one(_linter, path, _settings, _record, stdin)) for index, path, stdin in task]
+    return None, [(index, _linter.lint_case(item) if isinstance(item, Case)
+                   else lint_one(_linter, item, _settings, _record, stdin)) for index, item, stdin in task]
 
 
 def _portable(exc: Exception) -> tuple:
