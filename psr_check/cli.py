@@ -220,6 +220,41 @@ def rules_test(config: Optional[str] = typer.Option(None, "--config")) -> None:
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+@_guard
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host",
+                             help="Address to listen on. Keep the default: only this computer can reach it."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on (0 picks a free one)."),
+    config: Optional[str] = typer.Option(None, "--config", help="A psr-check.toml or pyproject.toml."),
+) -> None:
+    """Open a page in your browser to paste or upload a draft and see the findings."""
+    try:
+        import python_multipart  # noqa: F401  (uploads)
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        _fail('the web page needs its extra packages: pip install "psr-check[web]"')
+    from psr_check.lint import Linter
+    from psr_check.web import create_app
+    from psr_check.web.server import address, bind, exposure_warning, run
+
+    warning = exposure_warning(host)
+    if warning:
+        typer.echo(warning, err=True)
+    try:
+        sock = bind(host, port)  # before the Linter is built: a port in use is said at once
+    except OSError as exc:
+        hint = "try another --port" if port else "check the --host address"
+        _fail(f"cannot listen on {host}:{port} ({exc.strerror or exc}): {hint}")
+    linter = Linter(_settings(config))  # built once: every check reuses it
+    url = address(sock)
+    if host.strip("[]") in ("0.0.0.0", "::"):
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/ on this computer"
+    typer.echo(f"psr-check is ready: open {url} in your browser. Press Ctrl-C to stop.", err=True)
+    run(create_app(linter, bound_host=host), sock)
+
+
 def main() -> None:
     app()
 

@@ -32,20 +32,32 @@ def write_atomically(path: str, content: str) -> None:
 
 def load_record(path: str) -> AllocationRecord:
     """A single allocation record as JSON (the record contract's field names)."""
-    from pydantic import ValidationError
-
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(path, f"cannot read record: {exc}") from None
+    return record_from_json(text, path)
+
+
+def record_from_json(text: str, name: str) -> AllocationRecord:
+    """A record from JSON text already in memory (a file's contents, or a web form's field)."""
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise IngestError(path, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
+        raise IngestError(name, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
+    return record_from_data(data, name)
+
+
+def record_from_data(data, name: str) -> AllocationRecord:
+    """A record from decoded JSON: one object with the record fields, else one IngestError line."""
+    from pydantic import ValidationError
+
     if not isinstance(data, dict):
-        raise IngestError(path, "a record must be one JSON object with the record fields")
+        raise IngestError(name, "a record must be one JSON object with the record fields")
     try:
         return AllocationRecord.model_validate(data)
     except ValidationError as exc:
-        raise IngestError(path, describe_error(exc)) from None
+        raise IngestError(name, describe_error(exc)) from None
 
 
 def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: str,

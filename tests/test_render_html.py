@@ -437,7 +437,7 @@ def _contrast(a: str, b: str) -> float:
 def test_text_colours_meet_wcag_aa():
     from psr_check.resources import data_dir
 
-    css = (data_dir("templates") / "lint.html.j2").read_text(encoding="utf-8")
+    css = (data_dir("templates") / "report.css").read_text(encoding="utf-8")  # inlined by lint.html.j2
     colours = dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", css))
     white = "#ffffff"
     pairs = [("text", "panel"), ("muted", "panel"), ("error-mark", "text"), ("warning-mark", "text"),

@@ -54,6 +54,8 @@ def test_wheel_installs_and_lints_outside_the_checkout(tmp_path):
         names = set(archive.namelist())
     assert "psr_check/_data/rules/checks/da-enquiry.yaml" in names
     assert "psr_check/_data/templates/lint.txt.j2" in names
+    for web_file in ("web/page.html.j2", "web/page.js", "web/page.css", "report.css", "_report_body.html.j2"):
+        assert f"psr_check/_data/templates/{web_file}" in names, web_file
     for rule_file in (REPO / "rules").rglob("*.yaml"):
         assert f"psr_check/_data/rules/{rule_file.relative_to(REPO / 'rules').as_posix()}" in names, rule_file
 
