@@ -160,7 +160,8 @@ def audit(
 @app.command("eval")
 @_guard
 def evaluate(
-    cases: str = typer.Argument(..., help="A .jsonl file of cases or a corpus folder."),
+    cases: str = typer.Argument(..., help="A .jsonl file of cases, a corpus folder, or a records corpus "
+                                "folder (with audit-cases.yaml)."),
     fmt: str = typer.Option("text", "--format", help="text or json."),
     check_mode: Optional[str] = typer.Option(None, "--check-mode"),
     config: Optional[str] = typer.Option(None, "--config"),
@@ -169,6 +170,11 @@ def evaluate(
     from psr_check.evaluation import evaluate_cases, format_report, load_cases
 
     settings = _settings(config, check_mode=check_mode)
+    from psr_check.evaluation import evaluate_records, format_records_report, is_records_corpus
+
+    if is_records_corpus(Path(cases)):  # records + reports + hand-worked answers (corpus/records/…)
+        typer.echo(format_records_report(evaluate_records(Path(cases), settings), fmt), nl=False)
+        return
     loaded, problems = load_cases(Path(cases))
     for problem in problems:
         typer.echo(problem, err=True)

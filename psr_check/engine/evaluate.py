@@ -1,7 +1,8 @@
 """Evaluate ``when`` / ``require`` / ``unless`` checks against Facts → findings and check results.
 
-A check is *applicable* when its ``when`` holds, *satisfied* when it is applicable and its
-``require`` holds or its ``unless`` does; otherwise it is a finding. ``same_sentence`` leaves in
+A check is *applicable* when its ``when`` holds (or its ``relevant_when``, for checks whose
+``when`` holds the gap itself), *satisfied* when it is applicable and no finding came of it: its
+``require`` holds or its ``unless`` does. ``same_sentence`` leaves in
 ``require``/``unless`` are judged per trigger mention, so "DA check requested … nil trace"
 answers only the pending mention it sits beside.
 """
@@ -33,6 +34,8 @@ def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None)
         if codes is not None and check.code not in codes:
             continue
         applicable, finding = _run(check, facts, pack.templates[check.code])
+        if not applicable and check.relevant_when is not None:
+            applicable = evaluate_condition(check.relevant_when, facts).ok
         result.checks.append(CheckResult(code=check.code, family=check.family,
                                          audit_question=check.audit_question,
                                          applicable=applicable,

@@ -240,7 +240,7 @@ def _cross_check(pack: RulePack) -> list[str]:
         elif not check.code.startswith(family.prefix):
             problems.append(f"{check.origin}: code {check.code} should start with {family.prefix} "
                             f"for family {family.id}")
-        for cond in (check.when, check.require, check.unless):
+        for cond in (check.when, check.require, check.unless, check.relevant_when):
             if cond is not None:
                 problems += _condition_problems(cond, check, pack, section_ids)
         if pack.audit is not None and check.audit_question and check.audit_question not in {

@@ -227,6 +227,9 @@ class Check(RuleModel):
     when: Condition
     require: Condition | None = None
     unless: Condition | None = None
+    # For the audit's denominators: when the case is relevant to the check's question even if
+    # `when` (which may hold the gap itself, e.g. "fine proposed AND no means") does not hold.
+    relevant_when: Condition | None = None
     message: str
     fix: str
     rationale: str
