@@ -87,6 +87,8 @@ def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | N
             mention.sent_start <= o.start < mention.sent_end
             for name in cond.without_any for o in facts.mentions.get(name, [])):
         return False
+    if cond.same_sentence and trigger is None:
+        return False  # a trigger from the record has no sentence for a result to sit in
     if cond.same_sentence and trigger is not None:
         if cond.not_across:
             # the whole sentence, unless another enquiry stands between: "DA check (no trace);
