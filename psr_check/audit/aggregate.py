@@ -60,7 +60,7 @@ def aggregate(cases: list[CaseResult], accepted_by_case: dict[int, set[str]], au
         groups = {dim: _groups(checked, question.id, dim, accepted_by_case, audit.min_group_size)
                   for dim in group_by}
         results.append(QuestionResult(
-            id=question.id, title=question.title, key=question.key, checks=checks_by_question[question.id],
+            id=question.id, title=question.title, short=question.short, key=question.key, checks=checks_by_question[question.id],
             overall=overall, groups=groups,
             inspection=_reference(question.inspection), national=_reference(question.national)))
     return results

@@ -40,6 +40,7 @@ class Reference(Model):
 class QuestionResult(Model):
     id: str
     title: str
+    short: str
     key: bool
     checks: list[str]
     overall: Rate

@@ -130,6 +130,7 @@ class Reference(RuleModel):
 class Question(RuleModel):
     id: str = Field(pattern=r"^[a-z_]+$")
     title: str
+    short: str = Field(max_length=28)   # a column heading in the per-group tables
     key: bool = True                    # shown in the Annex 2 summary table
     inspection: Reference | None = None
     national: Reference | None = None

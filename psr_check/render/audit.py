@@ -48,7 +48,7 @@ def audit_html(output: AuditOutput, history: list[dict]) -> str:
 
     template = environment().get_template("audit.html.j2")
     key = [q for q in output.questions if q.key]
-    other = [q for q in output.questions if not q.key]
+    other = [q for q in output.questions if not q.key and q.overall.relevant]  # e.g. universal-mode checks
     with_findings = [c for c in output.cases if c.status == "checked" and any(not f.suppressed for f in c.findings)]
     return template.render(out=output, key_questions=key, other_questions=other, history=history,
                            cases_with_findings=with_findings,
