@@ -202,3 +202,45 @@ def test_no_row_checked_exits_2(cli, decode, tmp_path):
     result = cli("audit", "records.csv", "--format", "json")
     assert result.returncode == 2 and "no row could be checked" in decode(result)[1]
     assert len(json.loads(decode(result)[0])["cases"]) == 2
+
+
+def test_audit_uses_no_network(monkeypatch, tmp_path):
+    import socket
+
+    from psr_check.audit.run import AuditOptions
+    from psr_check.commands import run_audit_command
+    from psr_check.settings import Settings
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("psr-check tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    records = _batch(tmp_path, ROWS[:3], {"gap.txt": GAP, "clean.txt": CLEAN})
+    (tmp_path / "out").mkdir()
+    code = run_audit_command(AuditOptions(records=str(records)), Settings(), formats=["json"],
+                             output_dir=str(tmp_path / "out"), history=None, show_progress=False)
+    assert code == 1 and json.loads((tmp_path / "out" / "audit.json").read_text())["summary"]["checked"] == 3
+
+
+def test_ctrl_c_mid_batch_writes_nothing(tmp_path):
+    """Partial results are never written as if complete: Ctrl-C leaves the output folder empty."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = [f"Z{i},Preston,T1,PO-1,OM-1,North West,01/05/2019,01/05/2019,06/05/2019,low,,CRC,,,,,reports/gap.txt\n"
+            for i in range(4000)]
+    _batch(tmp_path, rows, {"gap.txt": GAP * 20})
+    (tmp_path / "out").mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "psr_check.cli", "audit", "records.csv", "--output", "out",
+                                "--format", "html,json,csv", "--history", "h.sqlite"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(4)
+    assert process.poll() is None, "the batch finished before it could be interrupted: make it bigger"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and b"nothing was written" in stderr and b"Traceback" not in stderr
+    assert list((tmp_path / "out").iterdir()) == [] and not (tmp_path / "h.sqlite").exists()
