@@ -23,6 +23,7 @@ from psr_check.pack.schema import (
 from psr_check.facts.derived import DERIVED_FACTS, sample_derived
 from psr_check.pack.fines import FinesFile
 from psr_check.pack.programmes import ProgrammesFile
+from psr_check.pack.redact import RedactFile
 from psr_check.pack.scope import ScopeFile
 from psr_check.pack.yaml_lines import LineList, line_of, load_yaml_with_lines
 
@@ -53,6 +54,7 @@ class RulePack:
     scope: ScopeFile | None = None
     fines: FinesFile | None = None
     programmes: ProgrammesFile | None = None
+    redact: RedactFile | None = None
     templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     roots: list[Path] = field(default_factory=list)
 
@@ -144,6 +146,7 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     scope = loader.validate(ScopeFile, loader.parse(root / "scope.yaml"), root / "scope.yaml")
     fines = loader.validate(FinesFile, loader.parse(root / "fines.yaml"), root / "fines.yaml")
     programmes = loader.validate(ProgrammesFile, loader.parse(root / "programmes.yaml"), root / "programmes.yaml")
+    redact = loader.validate(RedactFile, loader.parse(root / "redact.yaml"), root / "redact.yaml")
     modes_path = root / "policies" / "checks.yaml"
     check_modes = loader.validate(CheckModesFile, loader.parse(modes_path), modes_path)
 
@@ -172,13 +175,26 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     if loader.problems:
         raise RulePackError(loader.problems)
     pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, fines=fines,
-                    programmes=programmes, roots=roots)
+                    programmes=programmes, redact=redact, roots=roots)
     problems = _cross_check(pack)
     pack.templates, template_problems = _compile_messages(pack.checks)
     problems += template_problems
     if problems:
         raise RulePackError(problems)
     return pack
+
+
+def load_redaction_rules(root: Path | None = None) -> RedactFile:
+    """Only rules/redact.yaml, for ``lint --redact`` (which may run without a Linter in this
+    process, e.g. with --workers). Raises RulePackError with ``file:line`` problems."""
+    from psr_check.resources import data_dir
+
+    path = (root or data_dir("rules")) / "redact.yaml"
+    loader = _Loader()
+    rules = loader.validate(RedactFile, loader.parse(path), path)
+    if rules is None:
+        raise RulePackError(loader.problems)
+    return rules
 
 
 def _cross_check(pack: RulePack) -> list[str]:

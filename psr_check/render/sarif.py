@@ -15,7 +15,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render_sarif(output: LintOutput) -> str:
+def render_sarif(output: LintOutput, redacted: bool = False) -> str:
     rules = _rules(output)
     index = {code: i for i, code in enumerate(sorted(rules))}
     results = [
@@ -37,7 +37,15 @@ def render_sarif(output: LintOutput) -> str:
             "results": results,
         }],
     }
+    if redacted:  # SARIF's own field for the strings that replaced sensitive text
+        sarif["runs"][0]["redactionTokens"] = _redaction_tokens()
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _redaction_tokens() -> list[str]:
+    from psr_check.pack.load import load_redaction_rules
+
+    return [f"[{role}]" for role in load_redaction_rules().roles]
 
 
 def _rules(output: LintOutput) -> dict[str, dict]:
