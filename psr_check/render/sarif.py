@@ -7,6 +7,7 @@ and characters in the extracted text (with ``\\n`` newlines), the same offsets t
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from psr_check import __version__
 from psr_check.models import DocumentResult, Finding, LintOutput
@@ -75,7 +76,7 @@ def _result(doc: DocumentResult, finding: Finding, index: dict[str, int]) -> dic
 
 
 def _location(doc: DocumentResult, finding: Finding) -> dict:
-    location: dict = {"physicalLocation": {"artifactLocation": {"uri": doc.path}}}
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc.path)}}}
     evidence = next((e for e in finding.evidence if getattr(e, "source", "") == "text"), None)
     if evidence is not None and doc.text is not None:
         line_start = doc.text.rfind("\n", 0, evidence.start) + 1
@@ -88,6 +89,12 @@ def _location(doc: DocumentResult, finding: Finding) -> dict:
             "snippet": {"text": evidence.text},
         }
     return location
+
+
+def artifact_uri(path: str) -> str:
+    """A file path as SARIF's uri-reference: forward slashes, and spaces and other characters a URI
+    cannot hold percent-encoded ("my draft.docx" → "my%20draft.docx"), as the schema requires."""
+    return quote(path.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~")
 
 
 def render_github(output: LintOutput) -> str:
