@@ -86,6 +86,9 @@ def lint(
     config: Optional[str] = typer.Option(None, "--config", help="A psr-check.toml or pyproject.toml."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Lint many drafts on N processes (same output as 1)."),
+    redact: bool = typer.Option(False, "--redact",
+                                help="Replace names of people with roles ([DEFENDANT], [PARTNER], …) in "
+                                     "the output, for sharing outside the team. Rule-based: check it."),
 ) -> None:
     """Check one or more drafts before court."""
     from psr_check.commands import run_lint
@@ -101,7 +104,8 @@ def lint(
     settings = _settings(config, select=_codes(select), ignore=_codes(ignore), region=region,
                          report_type=report_type, check_mode=check_mode, policy=policy, fail_on=fail_on)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    code = run_lint(paths, settings, record=record, fmt=fmt, output=output, stdin=stdin, workers=workers)
+    code = run_lint(paths, settings, record=record, fmt=fmt, output=output, stdin=stdin, workers=workers,
+                    redact=redact)
     raise typer.Exit(code)
 
 

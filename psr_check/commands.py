@@ -14,20 +14,37 @@ from psr_check.settings import Settings
 
 
 def write_atomically(path: str, content: str) -> None:
-    """Write to a temp file beside ``path`` then rename: never a half-written report."""
+    """Write to a temp file beside ``path`` then rename: never a half-written report.
+
+    Any failure (no such folder, no permission, a full disk, ``path`` is a folder) raises one
+    IngestError naming ``path``, and leaves neither the temp file nor a partial report."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    temp = None
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-    except OSError as exc:
-        raise IngestError(path, f"cannot write output here ({exc.strerror or exc}): choose another --output") from None
-    try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
         os.replace(temp, target)
+    except OSError as exc:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+        raise IngestError(path, f"cannot write the output: {_write_problem(exc, folder, target)}") from None
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        if temp:
+            Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _write_problem(exc: OSError, folder: Path, target: Path) -> str:
+    """What went wrong, in words a duty officer can act on."""
+    if isinstance(exc, FileNotFoundError) or not folder.is_dir():
+        return f"the folder {folder} does not exist; create it or choose another --output"
+    if isinstance(exc, IsADirectoryError) or target.is_dir():
+        return "that is a folder; give a file name to --output"
+    if isinstance(exc, PermissionError):
+        return f"no permission to write in {folder}; choose another --output"
+    return f"{exc.strerror or exc}; choose another --output"
 
 
 def load_record(path: str) -> AllocationRecord:
@@ -61,11 +78,13 @@ def record_from_data(data, name: str) -> AllocationRecord:
 
 
 def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: str,
-             output: str | None, stdin: bytes | None, workers: int = 1) -> int:
+             output: str | None, stdin: bytes | None, workers: int = 1, redact: bool = False) -> int:
     """Lint every input; exit 2 on any input error, else 1 on findings at --fail-on, else 0.
 
     With ``workers`` > 1 and more than one input, the inputs are linted on that many processes
-    (psr_check/parallel.py); the output is byte-identical to one worker."""
+    (psr_check/parallel.py); the output is byte-identical to one worker. With ``redact`` the
+    findings are worked out on the original text and then names of people in everything shown
+    are replaced by roles (psr_check/redact.py)."""
     from psr_check.parallel import lint_in_workers, lint_one
     from psr_check.render import build_output, render
 
@@ -91,10 +110,17 @@ def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: s
             errors.append(outcome)
         else:
             documents.append(outcome)
+    if redact:
+        from psr_check.redact import redact_documents
+
+        documents = redact_documents(documents)
     result = build_output(documents, errors)
-    text = render(result, fmt)
+    text = render(result, fmt, redacted=redact)
     if output:
-        write_atomically(output, text)
+        try:
+            write_atomically(output, text)
+        except IngestError as exc:
+            errors.append(InputError(path=exc.path, message=exc.message))
     else:
         sys.stdout.write(text)
     if errors:

@@ -131,6 +131,9 @@ def _check_zip(data: bytes, name: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise IngestError(name, f"Word package has {len(members)} parts: refused as a possible zip bomb; "
                           "check it is the right file")
+    names = {member.filename for member in members}
+    if "word/document.xml" not in names and "[Content_Types].xml" not in names:
+        raise _unreadable(name, "a zip file with no Word document inside")
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise IngestError(name, f"Word package would unpack to {total // 1_000_000} MB, over the "

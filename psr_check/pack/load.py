@@ -24,6 +24,7 @@ from psr_check.facts.derived import DERIVED_FACTS, sample_derived
 from psr_check.pack.fines import FinesFile
 from psr_check.pack.programmes import ProgrammesFile
 from psr_check.pack.records import AllocationPolicy, AuditFile, RegistersFile, RoshFile, TierModel, TiersFile
+from psr_check.pack.redact import RedactFile
 from psr_check.pack.scope import ScopeFile
 from psr_check.pack.yaml_lines import LineList, line_of, load_yaml_with_lines
 
@@ -59,6 +60,7 @@ class RulePack:
     registers: RegistersFile | None = None
     rosh: RoshFile | None = None
     audit: AuditFile | None = None
+    redact: RedactFile | None = None
     templates: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     roots: list[Path] = field(default_factory=list)
 
@@ -150,6 +152,7 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     scope = loader.validate(ScopeFile, loader.parse(root / "scope.yaml"), root / "scope.yaml")
     fines = loader.validate(FinesFile, loader.parse(root / "fines.yaml"), root / "fines.yaml")
     programmes = loader.validate(ProgrammesFile, loader.parse(root / "programmes.yaml"), root / "programmes.yaml")
+    redact = loader.validate(RedactFile, loader.parse(root / "redact.yaml"), root / "redact.yaml")
     modes_path = root / "policies" / "checks.yaml"
     check_modes = loader.validate(CheckModesFile, loader.parse(modes_path), modes_path)
     records = _load_record_rules(loader, root)
@@ -179,7 +182,7 @@ def load_rule_pack(root: Path | None = None, extra_dirs: Iterable[Path] = ()) ->
     if loader.problems:
         raise RulePackError(loader.problems)
     pack = RulePack(families, sections, context, check_modes, concepts, checks, scope=scope, fines=fines,
-                    programmes=programmes, roots=roots, **records)
+                    programmes=programmes, redact=redact, roots=roots, **records)
     problems = _cross_check(pack)
     pack.templates, template_problems = _compile_messages(pack.checks)
     problems += template_problems
@@ -209,6 +212,19 @@ def _load_record_rules(loader: _Loader, root: Path) -> dict[str, Any]:
         "rosh": loader.validate(RoshFile, loader.parse(root / "rosh.yaml"), root / "rosh.yaml"),
         "audit": loader.validate(AuditFile, loader.parse(root / "audit.yaml"), root / "audit.yaml"),
     }
+
+
+def load_redaction_rules(root: Path | None = None) -> RedactFile:
+    """Only rules/redact.yaml, for ``lint --redact`` (which may run without a Linter in this
+    process, e.g. with --workers). Raises RulePackError with ``file:line`` problems."""
+    from psr_check.resources import data_dir
+
+    path = (root or data_dir("rules")) / "redact.yaml"
+    loader = _Loader()
+    rules = loader.validate(RedactFile, loader.parse(path), path)
+    if rules is None:
+        raise RulePackError(loader.problems)
+    return rules
 
 
 def _cross_check(pack: RulePack) -> list[str]:

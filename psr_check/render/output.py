@@ -66,24 +66,31 @@ def excerpt(text: str | None, start: int, end: int, reach: int = 160) -> str:
     return f"{prefix}{quote}{suffix}"
 
 
-def render(output: LintOutput, fmt: str) -> str:
+REDACTION_NOTE = ("names of people were replaced by roles such as [DEFENDANT] and [PARTNER] by rules, "
+                  "not by a person: read it through before sharing it outside the team.")
+
+
+def render(output: LintOutput, fmt: str, redacted: bool = False) -> str:
+    """``redacted`` only adds a line saying so (text, HTML) or SARIF's redactionTokens: the
+    names were replaced before (psr_check/redact.py)."""
     if fmt in ("sarif", "github"):
         from psr_check.render.sarif import render_github, render_sarif
 
-        return render_sarif(output) if fmt == "sarif" else render_github(output)
+        return render_sarif(output, redacted=redacted) if fmt == "sarif" else render_github(output)
     if fmt == "json":
         # pydantic's own serialiser: far less memory than json.dumps(indent=2) on large batches
         return output.model_dump_json(by_alias=True, indent=2) + "\n"
     if fmt == "html":
         from psr_check.render.html import html_context
 
-        return environment().get_template("lint.html.j2").render(**html_context(output))
+        return environment().get_template("lint.html.j2").render(
+            **html_context(output), redacted=redacted, redaction_note=REDACTION_NOTE)
     template = environment().get_template(f"lint.{'txt' if fmt == 'text' else fmt}.j2")
     documents = [
         {"doc": d, "findings": sorted(d.findings, key=lambda f: (SEVERITY_ORDER[f.severity], _first_offset(f), f.code))}
         for d in output.documents
     ]
-    return template.render(output=output, documents=documents)
+    return template.render(output=output, documents=documents, redacted=redacted, redaction_note=REDACTION_NOTE)
 
 
 def _first_offset(finding) -> int:

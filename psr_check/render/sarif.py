@@ -7,6 +7,7 @@ and characters in the extracted text (with ``\\n`` newlines), the same offsets t
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from psr_check import __version__
 from psr_check.models import DocumentResult, Finding, LintOutput
@@ -15,7 +16,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render_sarif(output: LintOutput) -> str:
+def render_sarif(output: LintOutput, redacted: bool = False) -> str:
     rules = _rules(output)
     index = {code: i for i, code in enumerate(sorted(rules))}
     results = [
@@ -37,7 +38,15 @@ def render_sarif(output: LintOutput) -> str:
             "results": results,
         }],
     }
+    if redacted:  # SARIF's own field for the strings that replaced sensitive text
+        sarif["runs"][0]["redactionTokens"] = _redaction_tokens()
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+def _redaction_tokens() -> list[str]:
+    from psr_check.pack.load import load_redaction_rules
+
+    return [f"[{role}]" for role in load_redaction_rules().roles]
 
 
 def _rules(output: LintOutput) -> dict[str, dict]:
@@ -67,7 +76,7 @@ def _result(doc: DocumentResult, finding: Finding, index: dict[str, int]) -> dic
 
 
 def _location(doc: DocumentResult, finding: Finding) -> dict:
-    location: dict = {"physicalLocation": {"artifactLocation": {"uri": doc.path}}}
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(doc.path)}}}
     evidence = next((e for e in finding.evidence if getattr(e, "source", "") == "text"), None)
     if evidence is not None and doc.text is not None:
         line_start = doc.text.rfind("\n", 0, evidence.start) + 1
@@ -80,6 +89,12 @@ def _location(doc: DocumentResult, finding: Finding) -> dict:
             "snippet": {"text": evidence.text},
         }
     return location
+
+
+def artifact_uri(path: str) -> str:
+    """A file path as SARIF's uri-reference: forward slashes, and spaces and other characters a URI
+    cannot hold percent-encoded ("my draft.docx" → "my%20draft.docx"), as the schema requires."""
+    return quote(path.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~")
 
 
 def render_github(output: LintOutput) -> str:
