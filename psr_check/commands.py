@@ -183,10 +183,7 @@ def run_audit_command(options, settings: Settings, *, formats: list[str], output
     trend = earlier_runs(history, output) if history else []
     texts = {fmt: render_audit(output, fmt, trend) for fmt in formats}
     if output_dir:
-        folder = Path(output_dir)
-        if not folder.is_dir():
-            raise IngestError(output_dir, "--output must be an existing folder (the audit writes audit.html, "
-                              "audit.json, audit.csv in it)")
+        folder = _output_folder(output_dir)
         for fmt, text in texts.items():
             write_atomically(str(folder / f"audit.{fmt}"), text)
     else:
@@ -202,6 +199,20 @@ def run_audit_command(options, settings: Settings, *, formats: list[str], output
         return 2
     threshold = {"error": {"error"}, "warning": {"error", "warning"}}[settings.fail_on]
     return 1 if any(output.summary.findings_by_severity.get(s, 0) for s in threshold) else 0
+
+
+def _output_folder(output_dir: str) -> Path:
+    """The audit's --output folder: made if missing (its parent must exist), never a file."""
+    folder = Path(output_dir)
+    if folder.exists() and not folder.is_dir():
+        raise IngestError(output_dir, "--output is a file: give a folder (the audit writes audit.html, "
+                          "audit.json, audit.csv in it)")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise IngestError(output_dir, f"cannot make the --output folder ({exc.strerror or exc}): "
+                          "check the folder above it exists and you may write there") from None
+    return folder
 
 
 class _progress:

@@ -188,7 +188,8 @@ def test_history_stores_runs_and_shows_the_trend(cli, tmp_path):
     (["records.csv", "--format", "html,json"], "--output"),
     (["records.csv", "--group-by", "shoe_size"], "shoe_size"),
     (["records.csv", "--sample", "3", "--confidence", "0.8"], "not both"),
-    (["records.csv", "--output", "nowhere"], "nowhere"),
+    (["records.csv", "--output", "nowhere/deeper"], "nowhere/deeper"),
+    (["records.csv", "--output", "records.csv"], "is a file"),
 ])
 def test_audit_usage_errors_are_one_line_exit_2(cli, decode, tmp_path, args, words):
     _batch(tmp_path, ROWS[1:2], {"clean.txt": CLEAN})
