@@ -100,6 +100,9 @@ def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | N
                       and not (o.start < trigger.end and trigger.start < o.end)]
             if any(_gap(o, mention) < _gap(trigger, mention) for o in rivals):
                 return False  # the result sits nearer another enquiry: it is that one's answer
+            if not (mention.sent_start <= trigger.start < mention.sent_end) and any(
+                    mention.sent_start <= o.start < mention.sent_end for o in rivals):
+                return False  # "DA check …: no trace; CSC check – awaited": the result's own clause has its enquiry
         elif not (trigger.sent_start <= mention.start < trigger.sent_end):
             return False
     return True
