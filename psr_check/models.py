@@ -45,7 +45,12 @@ def parse_date(value: Any) -> dt.date | None:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"'{text}' is not a date: write it as 2026-03-14 or 14/03/2026") from None
+        raise ValueError(f"{_shown(text)} is not a date: write it as 2026-03-14 or 14/03/2026") from None
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A value quoted on one line, cut short: error messages stay one line and leak nothing long."""
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))  # repr escapes line breaks
 
 
 def describe_error(exc: Exception) -> str:
@@ -57,7 +62,7 @@ def describe_error(exc: Exception) -> str:
     field = ".".join(str(p) for p in first["loc"]) or "value"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
-    shown = f" (got {value!r})" if isinstance(value, (str, int, float)) and repr(value) not in message else ""
+    shown = f" (got {_shown(str(value))})" if isinstance(value, (str, int, float)) and _shown(str(value)) not in message else ""
     return f"field {field}: {message}{shown}"
 
 

@@ -59,7 +59,7 @@ def chunk_size(count: int, workers: int) -> int:
 
 def lint_in_workers(files: list[str | Case], settings: Settings, *, workers: int,
                     record: AllocationRecord | None = None, stdin: bytes | None = None,
-                    on_done=None) -> list[Outcome]:
+                    on_done=None, keep_text: bool = True) -> list[Outcome]:
     """One outcome per file (a path, or a ``Case`` already read, as the audit has), in the order of
     ``files``, linted on ``workers`` processes. ``on_done(n)`` is told as each chunk of n finishes."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -79,7 +79,7 @@ def lint_in_workers(files: list[str | Case], settings: Settings, *, workers: int
         # this process (no tracebacks from the workers).
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            futures = [executor.submit(_lint_chunk, task) for task in tasks]
+            futures = [executor.submit(_lint_chunk, task, keep_text) for task in tasks]
         finally:
             signal.signal(signal.SIGINT, previous)
         for future in as_completed(futures):
@@ -125,11 +125,19 @@ def _init_worker(settings: Settings, record: AllocationRecord | None) -> None:
         _init_error = _portable(exc)
 
 
-def _lint_chunk(task: list[tuple[int, str, bytes | None]]) -> tuple[tuple | None, list[tuple[int, Outcome]]]:
+def _lint_chunk(task: list[tuple[int, str, bytes | None]],
+                keep_text: bool = True) -> tuple[tuple | None, list[tuple[int, Outcome]]]:
+    """``keep_text=False`` (the audit, which never shows report text) sends results back without the
+    document text: less to pickle, and less held in the parent for a year's batch."""
     if _init_error is not None:
         return _init_error, []
-    return None, [(index, _linter.lint_case(item) if isinstance(item, Case)
-                   else lint_one(_linter, item, _settings, _record, stdin)) for index, item, stdin in task]
+    results = []
+    for index, item, stdin in task:
+        outcome = _linter.lint_case(item) if isinstance(item, Case) else lint_one(_linter, item, _settings, _record, stdin)
+        if not keep_text and isinstance(outcome, DocumentResult):
+            outcome.text = None
+        results.append((index, outcome))
+    return None, results
 
 
 def _portable(exc: Exception) -> tuple:

@@ -163,3 +163,30 @@ def test_reports_folder_is_a_fallback_by_case_id(tmp_path):
     rows = _by_row(batch)
     assert rows[1].report.text == "Risk: RoSH medium."
     assert rows[2].checked and rows[2].report is None  # no report named: the record alone is checked
+
+
+# ---------------------------------------------------------------- any bytes: a row error or IngestError, never a crash
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELLS = st.sampled_from(["X1", "X2", "", "14/03/2026", "2026-03-14", "31/02/2026", "03/14/2026", "high", "NPS",
+                         "ADVP;RCHD", '"', '""', "a,b", ";", "\t", "\r\n", "reports/none.txt", "£", "\x00", "é"])
+CSV_TEXT = st.lists(st.lists(st.one_of(CELLS, st.text(max_size=6)), max_size=8), max_size=8).map(
+    lambda rows: "case_id,sentence_date,rosh_level,allocated_to,registrations,report_path\n"
+    + "\n".join(",".join(r) for r in rows))
+
+
+@settings(max_examples=int(__import__("os").environ.get("PSR_CHECK_EXAMPLES", "150")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=CSV_TEXT, encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+def test_any_csv_gives_rows_or_one_error_never_a_crash(tmp_path, text, encoding):
+    path = tmp_path / "r.csv"
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    try:
+        batch = read_records(str(path))
+    except IngestError as exc:
+        assert "r.csv" in str(exc)
+        return
+    for row in batch.rows:
+        assert row.checked or (row.skip_reason and row.message and "\n" not in row.message)
+    assert len({r.case_id for r in batch.rows if r.checked}) == sum(r.checked for r in batch.rows)

@@ -90,11 +90,13 @@ def _lint_rows(rows: list[RecordRow], linter, settings: Settings, options: Audit
     if options.workers > 1 and len(cases) > 1:
         from psr_check.parallel import lint_in_workers
 
-        outcomes = lint_in_workers(cases, settings, workers=options.workers, on_done=tick)
+        outcomes = lint_in_workers(cases, settings, workers=options.workers, on_done=tick, keep_text=False)
     else:
         outcomes = []
         for case in cases:
-            outcomes.append(linter.lint_case(case))
+            doc = linter.lint_case(case)
+            doc.text = None  # the audit never shows report text: do not hold a year of it
+            outcomes.append(doc)
             tick(1)
     return {row.row: doc for row, doc in zip(rows, outcomes) if isinstance(doc, DocumentResult)}
 
