@@ -123,6 +123,9 @@ def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: s
             errors.append(InputError(path=exc.path, message=exc.message))
     else:
         sys.stdout.write(text)
+    for doc in documents:
+        for note in doc.input_notes:
+            print(f"psr-check: {doc.path}: note: {note}", file=sys.stderr)
     if errors:
         for error in errors:
             where = f"{error.path}:{error.row}" if error.row else error.path

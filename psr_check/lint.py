@@ -53,7 +53,8 @@ class Linter:
                             report_type=report_type, region=case.region or self.settings.region,
                             policy=case.policy or self.settings.policy, calculators=self.calculators)
         result = DocumentResult(path=case.source, report_type=report_type, scope_notices=notices,
-                                sections=facts.sections, text=text)
+                                sections=facts.sections, text=text,
+                                input_notes=[case.report.encoding_note] if case.report and case.report.encoding_note else [])
         if notices:
             return result  # out of scope: say so, check nothing
         evaluation = evaluate_checks(self.pack, facts, self.codes)

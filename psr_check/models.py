@@ -245,6 +245,7 @@ class ScopeNotice(Model):
 class DocumentResult(Model):
     path: str
     report_type: ReportType | None = None
+    input_notes: list[str] = Field(default_factory=list)  # how the input was read ("not UTF-8; read as cp1252")
     scope_notices: list[ScopeNotice] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)

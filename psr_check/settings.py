@@ -38,6 +38,8 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> tuple
     path = Path(explicit) if explicit else _find(start or Path.cwd())
     if path is None:
         return Settings(), None
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file: check the --config path")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -282,3 +282,19 @@ def test_record_inside_own_json_shape_is_used(cli, tmp_path):
     result = cli("lint", "r.json", "--format", "json", "--select", "DA")
     codes = [f["code"] for f in json.loads(result.stdout)["documents"][0]["findings"]]
     assert codes == ["DA001", "DA004"] and result.returncode == 1  # silent report, DA registration
+
+
+def test_cp1252_fallback_is_said_on_stderr_and_in_json(cli, decode, tmp_path):
+    (tmp_path / "cp.txt").write_bytes("Offence: theft \u2013 £50 fine.\n".encode("cp1252"))
+    result = cli("lint", "cp.txt", "--format", "json")
+    stdout, stderr = decode(result)
+    assert "cp.txt: note: not UTF-8; read as Windows-1252" in stderr
+    assert _json(result)["documents"][0]["input_notes"] == ["not UTF-8; read as Windows-1252 (cp1252)"]
+    assert "–" in stdout or result.returncode in (0, 1)
+
+
+def test_missing_config_file_is_one_plain_line(cli, decode, tmp_path):
+    _write(tmp_path, "d.txt", "Offence: theft.")
+    result = cli("lint", "d.txt", "--config", "nope.toml")
+    assert result.returncode == 2 and decode(result)[1].strip() == (
+        "psr-check: nope.toml: no such configuration file: check the --config path")
