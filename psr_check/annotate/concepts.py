@@ -9,10 +9,14 @@ patterns; ``near`` joins two concepts found close together in one sentence; ``in
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from psr_check.annotate.sentences import sentence_starts
 
 
 def concept_order(concepts: list[dict]) -> list[dict]:
@@ -87,10 +91,12 @@ def _near(doc: Doc, first: list[Span], second: list[Span], rule: dict, label: st
           barriers: list[Span] = ()) -> list[Span]:
     spans: list[Span] = []
     window = rule.get("window", 6)
+    starts = sentence_starts(doc)
+    sentence = {s.start: bisect_right(starts, s.start) for s in second}  # as Span.sent, by bisection
     for a in first:
-        sentence = a.sent
+        a_sentence = bisect_right(starts, a.start)
         for b in second:
-            if b.sent.start != sentence.start:
+            if sentence[b.start] != a_sentence:
                 continue
             if b.start >= a.end:
                 gap = b.start - a.end

@@ -17,6 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from psr_check.annotate.sections import section_at
+from psr_check.annotate.sentences import sentence_starts
 
 def _get_states(span: Span) -> tuple[str, ...]:
     return span.doc.user_data.get("psr_states", {}).get((span.label_, span.start, span.end), ())
@@ -143,9 +144,9 @@ def _in_scope(cue: Cue, span: Span, group: dict, stops: list[int], s_start: int,
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
-    for sent in doc.sents:
-        for i in range(sent.start, sent.end):
-            bounds[i] = (sent.start, sent.end)
+    starts = sentence_starts(doc)
+    for start, end in zip(starts, starts[1:] + [len(doc)]):
+        bounds[start:end] = [(start, end)] * (end - start)
     return bounds
 
 

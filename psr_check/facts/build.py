@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Doc
 
 from psr_check.annotate.sections import section_at
+from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.models import AllocationRecord, Mention, Section
 
 
@@ -41,8 +42,10 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     text = doc.text  # spaCy rebuilds doc.text on every access: read it once
     line_starts = _line_starts(text)
     heading_lines = _heading_lines(text, sections)
+    sentence = _sentence_chars(doc)
     mentions = {
-        label: [_mention(doc, text, span, line_starts, sections, heading_lines) for span in doc.spans[label]]
+        label: [_mention(doc, text, span, line_starts, sections, heading_lines, sentence)
+                for span in doc.spans[label]]
         for label in doc.spans
     }
     facts = Facts(text=text, report_type=report_type, region=region, check_mode=check_mode,
@@ -67,9 +70,22 @@ def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _sentence_chars(doc: Doc):
+    """A function giving the character range of the sentence holding a span, as ``span.sent``
+    would (found by bisection in psr_sentences' starts instead of walking the tokens)."""
+    starts, length = sentence_starts(doc), len(doc)
+
+    def chars(span) -> tuple[int, int]:
+        start, end = sentence_of(starts, length, span.start)
+        last = doc[end - 1]
+        return doc[start].idx, last.idx + len(last)
+    return chars
+
+
 def _mention(doc: Doc, text: str, span, line_starts: list[int], sections: list[Section],
-             heading_lines: list[tuple[int, int]] = ()) -> Mention:
-    clause_start, clause_end = _clause(text, span)
+             heading_lines: list[tuple[int, int]] = (), sentence=None) -> Mention:
+    sentence_start, sentence_end = sentence(span) if sentence else (span.sent.start_char, span.sent.end_char)
+    clause_start, clause_end = _clause(text, span, sentence_start, sentence_end)
     section_id = section_at(doc, span.start_char)
     heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
     return Mention(
@@ -77,7 +93,7 @@ def _mention(doc: Doc, text: str, span, line_starts: list[int], sections: list[S
         line=bisect_right(line_starts, span.start_char), section=section_id,
         states=list(span._.states), heading=heading or section_id,
         sent_start=clause_start, sent_end=clause_end,
-        sentence_start=span.sent.start_char, sentence_end=span.sent.end_char,
+        sentence_start=sentence_start, sentence_end=sentence_end,
         in_heading=any(start <= span.start_char and span.end_char <= end for start, end in heading_lines),
     )
 
@@ -88,10 +104,9 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _clause(text: str, span) -> tuple[int, int]:
+def _clause(text: str, span, sent_start: int, sent_end: int) -> tuple[int, int]:
     """The sentence around a mention, cut at semicolons: a list of sources separated by ";" is
     several units, so a result in one item does not answer an enquiry in the next."""
-    sent = span.sent
-    left = text.rfind(";", sent.start_char, span.start_char)
-    right = text.find(";", span.end_char, sent.end_char)
-    return (left + 1 if left >= 0 else sent.start_char), (right if right >= 0 else sent.end_char)
+    left = text.rfind(";", sent_start, span.start_char)
+    right = text.find(";", span.end_char, sent_end)
+    return (left + 1 if left >= 0 else sent_start), (right if right >= 0 else sent_end)
