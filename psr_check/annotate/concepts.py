@@ -12,10 +12,11 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from psr_check.annotate.anchored import AnchoredMatcher
 from psr_check.annotate.sentences import sentence_starts
 
 
@@ -50,7 +51,7 @@ class ConceptMatcher:
         self.ids = [c["id"] for c in self.order]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.patterns = Matcher(nlp.vocab, validate=True)
+        self.patterns = AnchoredMatcher(nlp.vocab, validate=True)
         lemmatise = nlp.get_pipe("psr_lemma")
         for concept in self.order:
             cid, origin = concept["id"], concept.get("_origin", "")

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from psr_check.annotate.anchored import AnchoredMatcher
 from psr_check.annotate.sections import section_at
 from psr_check.annotate.sentences import sentence_starts
 
@@ -45,7 +46,7 @@ class ContextTagger:
         self.concepts = concepts
         self.section_states = section_states
         self.cues = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.cue_patterns = Matcher(nlp.vocab, validate=True)
+        self.cue_patterns = AnchoredMatcher(nlp.vocab, validate=True)
         for index, group in enumerate(self.groups):
             key = f"cue{index}"
             if group.get("literals"):
