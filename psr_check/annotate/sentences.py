@@ -21,7 +21,7 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from psr_check.annotate import sections as _sections  # noqa: F401  registers Doc._.sections
+from psr_check.annotate.sections import doc_text  # also registers Doc._.sections
 
 _ENDS = {".", "!", "?"}
 _MIN_WRAPPED_LINE = 25  # hard-wrapped prose lines are long; notes are short
@@ -31,7 +31,6 @@ STARTS = "psr_sent_starts"  # doc.user_data key: the sorted token indices that s
 
 @Language.component("psr_sentences")
 def set_sentence_starts(doc: Doc) -> Doc:
-    doc.user_data["psr_text"] = doc.text  # read once: spaCy rebuilds doc.text on every access
     starts = find_sentence_starts(doc)
     if len(doc):
         flags = numpy.full(len(doc), -1, dtype=numpy.int32)  # every token is set, True or False
@@ -85,7 +84,7 @@ def _soft_wrap(token, newline, previous_word, context: dict) -> bool:
     if newline.text.count("\n") > 1 or previous_word is None:
         return False
     doc = token.doc
-    text = doc.user_data.get("psr_text") or doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, newline.idx) + 1
     line_start += len(text[line_start:newline.idx]) - len(text[line_start:newline.idx].lstrip())
     if len(text[line_start:newline.idx].strip()) < _MIN_WRAPPED_LINE:

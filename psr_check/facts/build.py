@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Doc
 
-from psr_check.annotate.sections import section_at
+from psr_check.annotate.sections import doc_text, section_at
 from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.models import AllocationRecord, Mention, Section
 
@@ -39,7 +39,7 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
                 calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
-    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    text = doc_text(doc)
     line_starts = _line_starts(text)
     heading_lines = _heading_lines(text, sections)
     sentence = _sentence_chars(doc)
