@@ -7,6 +7,8 @@ unlemmatised; matching on a lower-cased lemma in NORM lets one phrase in rules/ 
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH, SPACY
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
@@ -18,6 +20,7 @@ class LookupLemmas:
         table = load_lookups(lang="en", tables=["lemma_lookup"]).get_table("lemma_lookup")
         self.table = table
         self.cache: dict[str, str] = {}
+        self.hashes: dict[int, int] = {}  # lower-case word -> its lemma, as StringStore hashes
 
     def lemma(self, lower: str) -> str:
         found = self.cache.get(lower)
@@ -29,17 +32,38 @@ class LookupLemmas:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            if token.text == "-" and token.whitespace_ and token.i > 0 and doc[token.i - 1].whitespace_:
-                token.lemma_ = "-"
-                token.norm_ = "–"  # a spaced hyphen is a dash ("DA - nil trace"), not "ex-partner"
-                continue
-            if token.lower_ in ("'s", "’s") or token.is_space:
-                # "'s": the table says "have", and "victim's" must not match "victim has". Every
-                # token gets a lemma, or spaCy's Matcher refuses LEMMA patterns on a blank text.
-                token.lemma_ = token.text
-                continue
-            lemma = self.lemma(token.lower_)
-            token.lemma_ = lemma
-            token.norm_ = lemma
+        """Every token's LEMMA and NORM, written in one ``from_array`` call: the lemma depends only
+        on the lower-cased word, so it is looked up once per distinct word, not once per token."""
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        table = doc.to_array([LOWER, ORTH, NORM, IS_SPACE, SPACY])
+        lower, orth, norm, space, spaced = (table[:, i] for i in range(5))
+        lemma = numpy.empty_like(lower)
+        words, where = numpy.unique(lower, return_inverse=True)
+        lemma[:] = numpy.array([self._lemma_hash(w, strings) for w in words.tolist()],
+                               dtype=numpy.uint64)[where.reshape(-1)]
+        written_norm, norm = norm, lemma.copy()  # the lemma is the norm, except below
+        # "'s": the table says "have", and "victim's" must not match "victim has". Every token gets
+        # a lemma, or spaCy's Matcher refuses LEMMA patterns on a blank text.
+        as_written = space.astype(bool) | numpy.isin(lower, self._possessive(strings))
+        lemma[as_written] = orth[as_written]
+        norm[as_written] = written_norm[as_written]  # norm untouched
+        # a spaced hyphen is a dash ("DA - nil trace"), not "ex-partner"
+        hyphen = (orth == strings.add("-")) & (spaced != 0)
+        hyphen[1:] &= spaced[:-1] != 0
+        hyphen[0] = False
+        lemma[hyphen] = strings.add("-")
+        norm[hyphen] = strings.add("–")
+        doc.from_array([LEMMA, NORM], numpy.stack([lemma, norm], axis=1))
         return doc
+
+    def _lemma_hash(self, lower_hash: int, strings) -> int:
+        found = self.hashes.get(lower_hash)
+        if found is None:
+            found = self.hashes[lower_hash] = strings.add(self.lemma(strings[lower_hash]))
+        return found
+
+    @staticmethod
+    def _possessive(strings):
+        return numpy.array([strings.add("'s"), strings.add("’s")], dtype=numpy.uint64)
