@@ -10,6 +10,7 @@ the longest wins ("not yet received" is pending, not negated). Sections can impl
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -57,6 +58,7 @@ class ContextTagger:
         self.pseudo.add("pseudo", [lemmatise(nlp.make_doc(t)) for t in context.get("pseudo", [])])
         self.terminators = PhraseMatcher(nlp.vocab, attr="NORM")
         self.terminators.add("stop", [lemmatise(nlp.make_doc(t)) for t in context.get("terminators", [])])
+        self.allowed = {cid: self._allowed(cid) for cid in concepts}
         for index, group in enumerate(self.groups):
             if group.get("stop_at"):
                 self.terminators.add(f"stop{index}", [lemmatise(nlp.make_doc(t)) for t in group["stop_at"]])
@@ -69,14 +71,27 @@ class ContextTagger:
         stops = {key: sorted(value) for key, value in stops.items()}
         sentence_of = _sentence_bounds(doc)
         states = doc.user_data.setdefault("psr_states", {})
+        by_filter: dict[tuple[int, ...], tuple[list[Cue], list[int]]] = {}
         for cid in self.concepts:
             spans = doc.spans[cid]
             if not spans:
                 continue
-            applicable = self._applicable(cues, cid)  # once per concept, not per mention
+            groups = self.allowed[cid]  # concepts the same cue groups apply to share one answer
+            if groups not in by_filter:
+                applicable = sorted(self._applicable(cues, cid), key=lambda c: c.start)
+                by_filter[groups] = applicable, [c.start for c in applicable]
+            applicable, cue_starts = by_filter[groups]
             for span in spans:
-                states[(cid, span.start, span.end)] = self._states(doc, span, applicable, stops, sentence_of)
+                s_start, s_end = sentence_of[span.start]
+                nearby = applicable[bisect_left(cue_starts, s_start):bisect_left(cue_starts, s_end)]
+                states[(cid, span.start, span.end)] = self._states(doc, span, nearby, stops, sentence_of)
         return doc
+
+    def _allowed(self, label: str) -> tuple[int, ...]:
+        """The cue groups that may modify this concept (their only_concepts and skip_concepts)."""
+        return tuple(index for index, group in enumerate(self.groups)
+                     if not (group.get("only_concepts") and label not in group["only_concepts"])
+                     and label not in group.get("skip_concepts", []))
 
     def _cues(self, doc: Doc) -> list[Cue]:
         pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
@@ -114,6 +129,8 @@ class ContextTagger:
 
     def _states(self, doc: Doc, span: Span, cues: list[Cue], stops: dict[str, list[int]],
                 sentence_of) -> tuple[str, ...]:
+        """The states of one mention; ``cues`` holds at least every applicable cue that starts in
+        its sentence (in any order: the states are a set)."""
         states: set[str] = set()
         s_start, s_end = sentence_of[span.start]
         for cue in cues:
