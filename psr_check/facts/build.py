@@ -6,6 +6,7 @@ from bisect import bisect_right
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from psr_check.annotate.sections import doc_text, section_at
@@ -43,8 +44,10 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     line_starts = _line_starts(text)
     heading_lines = _heading_lines(text, sections)
     sentence = _sentence_chars(doc)
+    where = _Sections(doc, sections)
+    states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
     mentions = {
-        label: [_mention(doc, text, span, line_starts, sections, heading_lines, sentence)
+        label: [_mention(text, span, line_starts, where, heading_lines, sentence, states)
                 for span in doc.spans[label]]
         for label in doc.spans
     }
@@ -74,27 +77,45 @@ def _sentence_chars(doc: Doc):
     """A function giving the character range of the sentence holding a span, as ``span.sent``
     would (found by bisection in psr_sentences' starts instead of walking the tokens)."""
     starts, length = sentence_starts(doc), len(doc)
+    offsets = doc.to_array([IDX, LENGTH]).tolist() if length else []
 
     def chars(span) -> tuple[int, int]:
         start, end = sentence_of(starts, length, span.start)
-        last = doc[end - 1]
-        return doc[start].idx, last.idx + len(last)
+        last_idx, last_length = offsets[end - 1]
+        return offsets[start][0], last_idx + last_length
     return chars
 
 
-def _mention(doc: Doc, text: str, span, line_starts: list[int], sections: list[Section],
-             heading_lines: list[tuple[int, int]] = (), sentence=None) -> Mention:
-    sentence_start, sentence_end = sentence(span) if sentence else (span.sent.start_char, span.sent.end_char)
-    clause_start, clause_end = _clause(text, span, sentence_start, sentence_end)
-    section_id = section_at(doc, span.start_char)
-    heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
-    return Mention(
-        concept=span.label_, text=span.text, start=span.start_char, end=span.end_char,
-        line=bisect_right(line_starts, span.start_char), section=section_id,
-        states=list(span._.states), heading=heading or section_id,
+class _Sections:
+    """Section id and heading at a character offset, by bisection (sections are in text order)."""
+
+    def __init__(self, doc: Doc, sections: list[Section]) -> None:
+        self.doc, self.sections = doc, sections
+        self.starts = [s.start for s in sections]
+
+    def heading(self, char: int) -> str:
+        index = bisect_right(self.starts, char) - 1
+        return self.sections[index].heading if index >= 0 else ""
+
+    def section(self, char: int) -> str:
+        return section_at(self.doc, char)
+
+
+def _mention(text: str, span, line_starts: list[int], where: _Sections,
+             heading_lines: list[tuple[int, int]], sentence, states: dict) -> Mention:
+    start, end, label = span.start_char, span.end_char, span.label_
+    sentence_start, sentence_end = sentence(span)
+    clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
+    section_id = where.section(start)
+    # built without validation: every value is already of its field's type (states come from
+    # the validated rule pack), and this runs for every mention of every document
+    return Mention.model_construct(
+        concept=label, text=text[start:end], start=start, end=end,
+        line=bisect_right(line_starts, start), section=section_id,
+        states=list(states.get((label, span.start, span.end), ())), heading=where.heading(start) or section_id,
         sent_start=clause_start, sent_end=clause_end,
         sentence_start=sentence_start, sentence_end=sentence_end,
-        in_heading=any(start <= span.start_char and span.end_char <= end for start, end in heading_lines),
+        in_heading=any(h_start <= start and end <= h_end for h_start, h_end in heading_lines),
     )
 
 
@@ -104,9 +125,9 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _clause(text: str, span, sent_start: int, sent_end: int) -> tuple[int, int]:
+def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
     """The sentence around a mention, cut at semicolons: a list of sources separated by ";" is
     several units, so a result in one item does not answer an enquiry in the next."""
-    left = text.rfind(";", sent_start, span.start_char)
-    right = text.find(";", span.end_char, sent_end)
+    left = text.rfind(";", sent_start, start)
+    right = text.find(";", end, sent_end)
     return (left + 1 if left >= 0 else sent_start), (right if right >= 0 else sent_end)
