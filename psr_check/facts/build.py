@@ -107,9 +107,7 @@ def _mention(text: str, span, line_starts: list[int], where: _Sections,
     sentence_start, sentence_end = sentence(span)
     clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
     section_id = where.section(start)
-    # built without validation: every value is already of its field's type (states come from
-    # the validated rule pack), and this runs for every mention of every document
-    return Mention.model_construct(
+    return Mention(
         concept=label, text=text[start:end], start=start, end=end,
         line=bisect_right(line_starts, start), section=section_id,
         states=list(states.get((label, span.start, span.end), ())), heading=where.heading(start) or section_id,
