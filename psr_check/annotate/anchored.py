@@ -36,6 +36,8 @@ _WORD_ATTRS = {"ORTH", "LOWER", "NORM", "LEMMA"}  # a test on these names words:
 _STRING_ATTRS = _WORD_ATTRS | {"SHAPE", "PREFIX", "SUFFIX"}  # hashes of strings: REGEX can test them
 _RANGE = re.compile(r"^\{(\d*),(\d*)\}$")
 _EXACT = re.compile(r"^\{(\d+)\}$")
+# Windows this close together are matched as one: fewer Matcher calls for a few more tokens.
+MERGE_GAP = 12
 
 
 def repetitions(op) -> tuple[int, float] | None:
@@ -70,6 +72,7 @@ class AnchoredMatcher:
         self._index: dict[str, int] = {}
         self._subsets: dict[frozenset, Matcher] = {}
         self._regex_cache: dict[re.Pattern, dict[int, bool]] = {}
+        self._keys: dict[int, numpy.ndarray] = {}  # column -> sorted anchor word hashes
 
     def __len__(self) -> int:
         return len(self.matcher)
@@ -86,8 +89,9 @@ class AnchoredMatcher:
             test, lo, hi, length = anchor
             if len(test) == 1 and not isinstance(test[0][1], re.Pattern):
                 column, values = test[0]
-                for value in values.tolist():
+                for value in values:
                     self.by_word.setdefault(column, {}).setdefault(value, []).append((index, lo, hi, length))
+                self._keys[column] = numpy.array(sorted(self.by_word[column]), dtype=numpy.uint64)
             else:
                 self.other.append(index)
         self._subsets.clear()
@@ -140,7 +144,7 @@ class AnchoredMatcher:
                 values = (value,)
             else:
                 continue
-            parts.append((self._column(name), numpy.array(values, dtype=numpy.uint64)))
+            parts.append((self._column(name), frozenset(values)))
             if name in _WORD_ATTRS:
                 words = value["IN"] if isinstance(value, dict) else [value]
                 common = any(str(w).lower() in STOP_WORDS for w in words)
@@ -179,15 +183,20 @@ class AnchoredMatcher:
             self._subsets[subset] = matcher
         return matcher
 
-    def _searches(self, regex: re.Pattern, column) -> numpy.ndarray:
-        """Which tokens' strings the regex finds something in, as spaCy's REGEX test does; each
-        distinct word is searched once per process."""
-        known = self._regex_cache.setdefault(regex, {})
-        words, inverse = numpy.unique(column, return_inverse=True)
-        strings = self.vocab.strings
-        found = numpy.array([known[w] if w in known else known.setdefault(w, bool(regex.search(strings[w])))
-                             for w in words.tolist()], dtype=bool)
-        return found[inverse.reshape(-1)]
+    def _passing(self, values, words: set[int]) -> set[int] | frozenset[int]:
+        """Which of a document's distinct words pass one part of a test; a REGEX is searched once
+        per distinct word per process, as spaCy's REGEX test would find it."""
+        if not isinstance(values, re.Pattern):
+            return values
+        known = self._regex_cache.setdefault(values, {})
+        passing = set()
+        for word in words:
+            found = known.get(word)
+            if found is None:
+                found = known[word] = bool(values.search(self.vocab.strings[word]))
+            if found:
+                passing.add(word)
+        return passing
 
     def windows(self, doc: Doc) -> list[tuple[int, int, frozenset]]:
         """Disjoint, ordered token ranges that hold every match, each with one token to spare,
@@ -197,19 +206,22 @@ class AnchoredMatcher:
         ranges: list[tuple[int, int, int]] = []
         for column, words in self.by_word.items():
             values = table[:, column]
-            keys = numpy.fromiter(words, dtype=numpy.uint64, count=len(words))
-            for t in numpy.flatnonzero(numpy.isin(values, keys)).tolist():
-                for index, lo, hi, length in words[int(values[t])]:
+            hits = _among(values, self._keys[column])
+            for t, value in zip(hits.tolist(), values[hits].tolist()):
+                for index, lo, hi, length in words[value]:
                     ranges.append((max(0, t - hi), min(n, t - lo + length + 1), index))
+        distinct: dict[int, set[int]] = {}
         for index in self.other:
             test, lo, hi, length = self.anchors[index]
-            hits = numpy.ones(n, dtype=bool)
+            hits = None
             for column, values in test:
-                if isinstance(values, re.Pattern):
-                    hits &= self._searches(values, table[:, column])
-                else:
-                    hits &= numpy.isin(table[:, column], values)
-            for t in numpy.flatnonzero(hits).tolist():
+                if column not in distinct:
+                    distinct[column] = set(table[:, column].tolist())
+                passing = self._passing(values, distinct[column])
+                keys = numpy.array(sorted(passing), dtype=numpy.uint64)
+                found = _among(table[:, column], keys)
+                hits = found if hits is None else numpy.intersect1d(hits, found, assume_unique=True)
+            for t in hits.tolist():
                 ranges.append((max(0, t - hi), min(n, t - lo + length + 1), index))
         ranges.sort()
         merged: list[list] = []
@@ -220,3 +232,11 @@ class AnchoredMatcher:
             else:
                 merged.append([start, end, {index}])
         return [(start, end, frozenset(subset)) for start, end, subset in merged]
+
+
+def _among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """The positions of ``values`` found in the sorted array ``keys`` (a vectorised set test)."""
+    if not len(keys):
+        return numpy.empty(0, dtype=numpy.intp)
+    where = numpy.searchsorted(keys, values).clip(max=len(keys) - 1)
+    return numpy.flatnonzero(keys[where] == values)
