@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from psr_check.annotate.anchored import AnchoredMatcher
-from psr_check.annotate.sections import section_at
+from psr_check.annotate.sections import section_finder
 from psr_check.annotate.sentences import sentence_starts
 
 def _get_states(span: Span) -> tuple[str, ...]:
@@ -72,6 +72,7 @@ class ContextTagger:
         sentence_of = _sentence_bounds(doc)
         states = doc.user_data.setdefault("psr_states", {})
         by_filter: dict[tuple[int, ...], tuple[list[Cue], list[int]]] = {}
+        section_at = section_finder(doc)
         for cid in self.concepts:
             spans = doc.spans[cid]
             if not spans:
@@ -84,7 +85,7 @@ class ContextTagger:
             for span in spans:
                 s_start, s_end = sentence_of[span.start]
                 nearby = applicable[bisect_left(cue_starts, s_start):bisect_left(cue_starts, s_end)]
-                states[(cid, span.start, span.end)] = self._states(doc, span, nearby, stops, sentence_of)
+                states[(cid, span.start, span.end)] = self._states(span, nearby, stops, sentence_of, section_at)
         return doc
 
     def _allowed(self, label: str) -> tuple[int, ...]:
@@ -127,8 +128,8 @@ class ContextTagger:
             kept.append(cue)
         return kept
 
-    def _states(self, doc: Doc, span: Span, cues: list[Cue], stops: dict[str, list[int]],
-                sentence_of) -> tuple[str, ...]:
+    def _states(self, span: Span, cues: list[Cue], stops: dict[str, list[int]],
+                sentence_of, section_at) -> tuple[str, ...]:
         """The states of one mention; ``cues`` holds at least every applicable cue that starts in
         its sentence (in any order: the states are a set)."""
         states: set[str] = set()
@@ -143,7 +144,7 @@ class ContextTagger:
             group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
             if overlaps or _in_scope(cue, span, group, group_stops, s_start, s_end):
                 states.add(group["category"])
-        section = section_at(doc, span.start_char)
+        section = section_at(span.start_char)
         states.update(self.section_states.get(section, []))
         return tuple(sorted(states))
 

@@ -44,17 +44,18 @@ def doc_text(doc: Doc) -> str:
 
 def section_at(doc: Doc, char: int) -> str:
     """The id of the section holding character offset ``char``."""
+    return section_finder(doc)(char)
+
+
+def section_finder(doc: Doc):
+    """``section_at`` for many offsets of one document: the section starts are listed once."""
     sections: list[SectionSpan] = doc._.sections or []
-    index = bisect_right(_section_starts(doc, sections), char) - 1
-    return sections[index].id if index >= 0 else "other"
+    starts = [s.start for s in sections]
 
-
-def _section_starts(doc: Doc, sections: list) -> list[int]:
-    """The sections' start offsets, kept with the doc while its sections are the same list."""
-    cached = doc.user_data.get("psr_section_starts")
-    if cached is None or cached[0] is not sections:
-        cached = doc.user_data["psr_section_starts"] = (sections, [s.start for s in sections])
-    return cached[1]
+    def at(char: int) -> str:
+        index = bisect_right(starts, char) - 1
+        return sections[index].id if index >= 0 else "other"
+    return at
 
 
 def normalise_heading(line: str) -> str:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from psr_check.annotate.sections import doc_text, section_at
+from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.models import AllocationRecord, Mention, Section
 
@@ -44,7 +44,7 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     line_starts = _line_starts(text)
     heading_lines = _heading_lines(text, sections)
     sentence = _sentence_chars(doc)
-    where = _Sections(doc, sections)
+    where = _Sections(sections)
     states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
     mentions = {
         label: [_mention(text, span, line_starts, where, heading_lines, sentence, states)
@@ -89,8 +89,8 @@ def _sentence_chars(doc: Doc):
 class _Sections:
     """Section id and heading at a character offset, by bisection (sections are in text order)."""
 
-    def __init__(self, doc: Doc, sections: list[Section]) -> None:
-        self.doc, self.sections = doc, sections
+    def __init__(self, sections: list[Section]) -> None:
+        self.sections = sections
         self.starts = [s.start for s in sections]
 
     def heading(self, char: int) -> str:
@@ -98,7 +98,8 @@ class _Sections:
         return self.sections[index].heading if index >= 0 else ""
 
     def section(self, char: int) -> str:
-        return section_at(self.doc, char)
+        index = bisect_right(self.starts, char) - 1
+        return self.sections[index].id if index >= 0 else "other"  # as section_at
 
 
 def _mention(text: str, span, line_starts: list[int], where: _Sections,
