@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any
 
@@ -77,12 +78,12 @@ def _sentence_chars(doc: Doc):
     """A function giving the character range of the sentence holding a span, as ``span.sent``
     would (found by bisection in psr_sentences' starts instead of walking the tokens)."""
     starts, length = sentence_starts(doc), len(doc)
-    offsets = doc.to_array([IDX, LENGTH]).tolist() if length else []
+    idx = doc.to_array(IDX).tolist() if length else []
+    ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist() if length else []
 
     def chars(span) -> tuple[int, int]:
         start, end = sentence_of(starts, length, span.start)
-        last_idx, last_length = offsets[end - 1]
-        return offsets[start][0], last_idx + last_length
+        return idx[start], ends[end - 1]
     return chars
 
 
@@ -120,8 +121,11 @@ def _mention(text: str, span, line_starts: list[int], where: _Sections,
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
     return starts
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
