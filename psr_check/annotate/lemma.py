@@ -14,6 +14,9 @@ from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
 
+SHORT = 16  # tokens: up to this, lemmatise token by token (see _each_token)
+
+
 @Language.factory("psr_lemma")
 class LookupLemmas:
     def __init__(self, nlp: Language, name: str) -> None:
@@ -36,6 +39,8 @@ class LookupLemmas:
         on the lower-cased word, so it is looked up once per distinct word, not once per token."""
         if not len(doc):
             return doc
+        if len(doc) <= SHORT:
+            return self._each_token(doc)
         strings = doc.vocab.strings
         table = doc.to_array([LOWER, ORTH, NORM, IS_SPACE, SPACY])
         lower, orth, norm, space, spaced = (table[:, i] for i in range(5))
@@ -56,6 +61,22 @@ class LookupLemmas:
         lemma[hyphen] = strings.add("-")
         norm[hyphen] = strings.add("–")
         doc.from_array([LEMMA, NORM], numpy.stack([lemma, norm], axis=1))
+        return doc
+
+    def _each_token(self, doc: Doc) -> Doc:
+        """The same lemmas and norms token by token: quicker for a phrase from the rule pack
+        (thousands are lemmatised when the pipeline is built) than setting up arrays."""
+        for token in doc:
+            if token.text == "-" and token.whitespace_ and token.i > 0 and doc[token.i - 1].whitespace_:
+                token.lemma_ = "-"
+                token.norm_ = "–"
+                continue
+            if token.lower_ in ("'s", "’s") or token.is_space:
+                token.lemma_ = token.text
+                continue
+            lemma = self.lemma(token.lower_)
+            token.lemma_ = lemma
+            token.norm_ = lemma
         return doc
 
     def _lemma_hash(self, lower_hash: int, strings) -> int:
