@@ -113,6 +113,16 @@ def test_lemmas_and_norms_equal_the_token_by_token_path(nlp):
         assert [(t.lemma_, t.norm_) for t in fast] == [(t.lemma_, t.norm_) for t in slow]
 
 
+def test_the_lemma_table_gives_what_spacys_lookups_give(nlp):
+    from spacy.lookups import load_lookups
+
+    table = load_lookups(lang="en", tables=["lemma_lookup"]).get_table("lemma_lookup")
+    plain = nlp.get_pipe("psr_lemma").table
+    assert len(plain) == len(table) > 40000
+    for word in list(plain) + ["unknownword", "Assaulted", "'s", ""]:
+        assert plain.get(word, word) == table.get(word, word)
+
+
 def test_context_states_equal_every_cue_for_every_mention(nlp, docs):
     """The tagger settles cues once per set of cue groups and looks only in the mention's sentence;
     the reference works out the applicable cues per concept and tries all of them."""
