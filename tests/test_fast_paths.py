@@ -176,3 +176,17 @@ def test_the_linter_text_is_the_doc_text(linter):
     for text in TEXTS[:20]:
         doc = linter.nlp.make_doc(text)
         assert doc.text == text
+
+
+def test_dropping_cached_subset_matchers_changes_nothing(nlp, docs, monkeypatch):
+    """The subset matchers are a cache: with room for only two, the matches are the same."""
+    import psr_check.annotate.anchored as anchored_module
+
+    monkeypatch.setattr(anchored_module, "SUBSETS_KEPT", 2)
+    full = nlp.get_pipe("psr_concepts").patterns
+    anchored = AnchoredMatcher(nlp.vocab)
+    for key, pattern in full.patterns:
+        anchored.add(key, [pattern])
+    for doc in docs[:30]:
+        assert anchored(doc) == list(full.matcher(doc))
+        assert len(anchored._subsets) <= 2

@@ -177,7 +177,7 @@ class AnchoredMatcher:
         the others could not match there, so they would only add work, not matches."""
         matcher = self._subsets.pop(subset, None)
         if matcher is None:
-            if len(self._subsets) >= SUBSETS_KEPT:
+            while self._subsets and len(self._subsets) >= SUBSETS_KEPT:
                 del self._subsets[next(iter(self._subsets))]  # the least recently used
             matcher = Matcher(self.vocab, validate=False)
             for index in sorted(subset):
