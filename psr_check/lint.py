@@ -48,7 +48,9 @@ class Linter:
         report_type = (case.report.report_type if case.report else None) or self.settings.report_type \
             or (case.record.report_type if case.record else None)
         notices = scope_notices(text, self.pack.scope) if text else []
-        doc = self.nlp(text)
+        doc = self.nlp.make_doc(text)
+        doc.user_data["psr_text"] = text  # what doc.text would rebuild, token by token
+        doc = self.nlp(doc)
         facts = build_facts(doc, record=case.record, check_mode=check_mode or self.check_mode,
                             report_type=report_type, region=case.region or self.settings.region,
                             policy=case.policy or self.settings.policy, calculators=self.calculators)

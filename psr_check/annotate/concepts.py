@@ -9,10 +9,14 @@ patterns; ``near`` joins two concepts found close together in one sentence; ``in
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+
+from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.sentences import sentence_starts
 
 
 def concept_order(concepts: list[dict]) -> list[dict]:
@@ -46,7 +50,7 @@ class ConceptMatcher:
         self.ids = [c["id"] for c in self.order]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.patterns = Matcher(nlp.vocab, validate=True)
+        self.patterns = AnchoredMatcher(nlp.vocab, validate=True)
         lemmatise = nlp.get_pipe("psr_lemma")
         for concept in self.order:
             cid, origin = concept["id"], concept.get("_origin", "")
@@ -63,48 +67,64 @@ class ConceptMatcher:
                                      f"{' '.join(first[:3])}") from None
 
     def __call__(self, doc: Doc) -> Doc:
-        found: dict[str, list[Span]] = {cid: [] for cid in self.ids}
+        # matches are (start, end) token pairs until the end: a Span is built only for those kept
+        found: dict[str, list[tuple[int, int]]] = {cid: [] for cid in self.ids}
+        strings = doc.vocab.strings
         for matcher in (self.phrases, self.exact, self.patterns):
             for match_id, start, end in matcher(doc):
-                label = doc.vocab.strings[match_id]
-                found[label].append(Span(doc, start, end, label=label))
+                found[strings[match_id]].append((start, end))
         for concept in self.order:
             cid = concept["id"]
             for other in concept.get("include", []):
-                found[cid].extend(Span(doc, s.start, s.end, label=cid) for s in found[other])
+                found[cid].extend(found[other])
             for rule in concept.get("near", []):
                 barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                 found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid, barriers))
             blockers = [s for name in concept.get("not_within", []) for s in found[name]]
             if blockers:  # "hit rock bottom" is not a blow
-                found[cid] = [s for s in found[cid]
-                              if not any(b.start <= s.start and s.end <= b.end for b in blockers)]
-            doc.spans[cid] = filter_spans(found[cid])
+                found[cid] = [(start, end) for start, end in found[cid]
+                              if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
+            doc.spans[cid] = [Span(doc, start, end, label=cid) for start, end in filter_pairs(found[cid])]
         return doc
 
 
-def _near(doc: Doc, first: list[Span], second: list[Span], rule: dict, label: str,
-          barriers: list[Span] = ()) -> list[Span]:
-    spans: list[Span] = []
+def filter_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spaCy's ``filter_spans`` on (start, end) pairs: the (first) longest of overlapping matches
+    wins, duplicates go, the rest in text order."""
+    ordered = sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True)
+    kept: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for start, end in ordered:
+        if start not in seen and end - 1 not in seen:  # boundaries are inclusive
+            kept.append((start, end))
+            seen.update(range(start, end))
+    return sorted(kept, key=lambda pair: pair[0])
+
+
+def _near(doc: Doc, first: list[tuple[int, int]], second: list[tuple[int, int]], rule: dict, label: str,
+          barriers: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
     window = rule.get("window", 6)
-    for a in first:
-        sentence = a.sent
-        for b in second:
-            if b.sent.start != sentence.start:
+    starts = sentence_starts(doc)
+    sentence = {b_start: bisect_right(starts, b_start) for b_start, _ in second}  # as Span.sent
+    parts = doc.user_data.setdefault("psr_parts", {})
+    for a_start, a_end in first:
+        a_sentence = bisect_right(starts, a_start)
+        for b_start, b_end in second:
+            if sentence[b_start] != a_sentence:
                 continue
-            if b.start >= a.end:
-                gap = b.start - a.end
-            elif rule.get("order", "any") == "any" and a.start >= b.end:
-                gap = a.start - b.end
+            if b_start >= a_end:
+                gap = b_start - a_end
+            elif rule.get("order", "any") == "any" and a_start >= b_end:
+                gap = a_start - b_end
             else:
                 continue
-            low, high = min(a.end, b.end), max(a.start, b.start)
-            if any(low <= s.start and s.end <= high for s in barriers):
+            low, high = min(a_end, b_end), max(a_start, b_start)
+            if any(low <= s_start and s_end <= high for s_start, s_end in barriers):
                 continue  # "present when he assaulted the guard": another clause stands between
             if gap <= window:
-                span = Span(doc, min(a.start, b.start), max(a.end, b.end), label=label)
+                pair = (min(a_start, b_start), max(a_end, b_end))
                 # the two matched parts, so context can tell a cue inside them from one between them
-                doc.user_data.setdefault("psr_parts", {})[(label, span.start, span.end)] = (
-                    (a.start, a.end), (b.start, b.end))
-                spans.append(span)
-    return spans
+                parts[(label, *pair)] = ((a_start, a_end), (b_start, b_end))
+                pairs.append(pair)
+    return pairs

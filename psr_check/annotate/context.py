@@ -10,13 +10,16 @@ the longest wins ("not yet received" is pending, not negated). Sections can impl
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from psr_check.annotate.sections import section_at
+from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.sections import section_finder
+from psr_check.annotate.sentences import sentence_starts
 
 def _get_states(span: Span) -> tuple[str, ...]:
     return span.doc.user_data.get("psr_states", {}).get((span.label_, span.start, span.end), ())
@@ -44,7 +47,7 @@ class ContextTagger:
         self.concepts = concepts
         self.section_states = section_states
         self.cues = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.cue_patterns = Matcher(nlp.vocab, validate=True)
+        self.cue_patterns = AnchoredMatcher(nlp.vocab, validate=True)
         for index, group in enumerate(self.groups):
             key = f"cue{index}"
             if group.get("literals"):
@@ -55,6 +58,7 @@ class ContextTagger:
         self.pseudo.add("pseudo", [lemmatise(nlp.make_doc(t)) for t in context.get("pseudo", [])])
         self.terminators = PhraseMatcher(nlp.vocab, attr="NORM")
         self.terminators.add("stop", [lemmatise(nlp.make_doc(t)) for t in context.get("terminators", [])])
+        self.allowed = {cid: self._allowed(cid) for cid in concepts}
         for index, group in enumerate(self.groups):
             if group.get("stop_at"):
                 self.terminators.add(f"stop{index}", [lemmatise(nlp.make_doc(t)) for t in group["stop_at"]])
@@ -67,14 +71,28 @@ class ContextTagger:
         stops = {key: sorted(value) for key, value in stops.items()}
         sentence_of = _sentence_bounds(doc)
         states = doc.user_data.setdefault("psr_states", {})
+        by_filter: dict[tuple[int, ...], tuple[list[Cue], list[int]]] = {}
+        section_at = section_finder(doc)
         for cid in self.concepts:
             spans = doc.spans[cid]
             if not spans:
                 continue
-            applicable = self._applicable(cues, cid)  # once per concept, not per mention
+            groups = self.allowed[cid]  # concepts the same cue groups apply to share one answer
+            if groups not in by_filter:
+                applicable = sorted(self._applicable(cues, cid), key=lambda c: c.start)
+                by_filter[groups] = applicable, [c.start for c in applicable]
+            applicable, cue_starts = by_filter[groups]
             for span in spans:
-                states[(cid, span.start, span.end)] = self._states(doc, span, applicable, stops, sentence_of)
+                s_start, s_end = sentence_of[span.start]
+                nearby = applicable[bisect_left(cue_starts, s_start):bisect_left(cue_starts, s_end)]
+                states[(cid, span.start, span.end)] = self._states(span, nearby, stops, sentence_of, section_at)
         return doc
+
+    def _allowed(self, label: str) -> tuple[int, ...]:
+        """The cue groups that may modify this concept (their only_concepts and skip_concepts)."""
+        return tuple(index for index, group in enumerate(self.groups)
+                     if not (group.get("only_concepts") and label not in group["only_concepts"])
+                     and label not in group.get("skip_concepts", []))
 
     def _cues(self, doc: Doc) -> list[Cue]:
         pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
@@ -110,8 +128,10 @@ class ContextTagger:
             kept.append(cue)
         return kept
 
-    def _states(self, doc: Doc, span: Span, cues: list[Cue], stops: dict[str, list[int]],
-                sentence_of) -> tuple[str, ...]:
+    def _states(self, span: Span, cues: list[Cue], stops: dict[str, list[int]],
+                sentence_of, section_at) -> tuple[str, ...]:
+        """The states of one mention; ``cues`` holds at least every applicable cue that starts in
+        its sentence (in any order: the states are a set)."""
         states: set[str] = set()
         s_start, s_end = sentence_of[span.start]
         for cue in cues:
@@ -124,7 +144,7 @@ class ContextTagger:
             group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
             if overlaps or _in_scope(cue, span, group, group_stops, s_start, s_end):
                 states.add(group["category"])
-        section = section_at(doc, span.start_char)
+        section = section_at(span.start_char)
         states.update(self.section_states.get(section, []))
         return tuple(sorted(states))
 
@@ -143,9 +163,9 @@ def _in_scope(cue: Cue, span: Span, group: dict, stops: list[int], s_start: int,
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
-    for sent in doc.sents:
-        for i in range(sent.start, sent.end):
-            bounds[i] = (sent.start, sent.end)
+    starts = sentence_starts(doc)
+    for start, end in zip(starts, starts[1:] + [len(doc)]):
+        bounds[start:end] = [(start, end)] * (end - start)
     return bounds
 
 

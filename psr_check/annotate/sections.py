@@ -33,12 +33,29 @@ if not Doc.has_extension("sections"):
     Doc.set_extension("sections", default=None)
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, read once per document: spaCy rebuilds it token by token on every access.
+    The Linter stores the text it was given (the tokenizer keeps every character)."""
+    text = doc.user_data.get("psr_text")
+    if text is None:
+        text = doc.user_data["psr_text"] = doc.text
+    return text
+
+
 def section_at(doc: Doc, char: int) -> str:
     """The id of the section holding character offset ``char``."""
+    return section_finder(doc)(char)
+
+
+def section_finder(doc: Doc):
+    """``section_at`` for many offsets of one document: the section starts are listed once."""
     sections: list[SectionSpan] = doc._.sections or []
     starts = [s.start for s in sections]
-    index = bisect_right(starts, char) - 1
-    return sections[index].id if index >= 0 else "other"
+
+    def at(char: int) -> str:
+        index = bisect_right(starts, char) - 1
+        return sections[index].id if index >= 0 else "other"
+    return at
 
 
 def normalise_heading(line: str) -> str:
@@ -61,7 +78,7 @@ class SectionFinder:
         self.longest = max((len(h.split()) for h in self.lookup), default=1)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.sections = self.find(doc.text)
+        doc._.sections = self.find(doc_text(doc))
         return doc
 
     def heading_id(self, line: str) -> str | None:

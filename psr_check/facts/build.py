@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from psr_check.annotate.sections import section_at
+from psr_check.annotate.sections import doc_text
+from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.models import AllocationRecord, Mention, Section
 
 
@@ -40,11 +43,15 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
                 policy: str | None = None, calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
-    text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+    text = doc_text(doc)
     line_starts = _line_starts(text)
     heading_lines = _heading_lines(text, sections)
+    sentence = _sentence_chars(doc)
+    where = _Sections(sections)
+    states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
     mentions = {
-        label: [_mention(doc, text, span, line_starts, sections, heading_lines) for span in doc.spans[label]]
+        label: [_mention(text, span, line_starts, where, heading_lines, sentence, states)
+                for span in doc.spans[label]]
         for label in doc.spans
     }
     facts = Facts(text=text, report_type=report_type, region=region, policy=policy, check_mode=check_mode,
@@ -70,31 +77,63 @@ def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _mention(doc: Doc, text: str, span, line_starts: list[int], sections: list[Section],
-             heading_lines: list[tuple[int, int]] = ()) -> Mention:
-    clause_start, clause_end = _clause(text, span)
-    section_id = section_at(doc, span.start_char)
-    heading = next((s.heading for s in reversed(sections) if s.start <= span.start_char), "")
+def _sentence_chars(doc: Doc):
+    """A function giving the character range of the sentence holding a span, as ``span.sent``
+    would (found by bisection in psr_sentences' starts instead of walking the tokens)."""
+    starts, length = sentence_starts(doc), len(doc)
+    idx = doc.to_array(IDX).tolist() if length else []
+    ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist() if length else []
+
+    def chars(span) -> tuple[int, int]:
+        start, end = sentence_of(starts, length, span.start)
+        return idx[start], ends[end - 1]
+    return chars
+
+
+class _Sections:
+    """Section id and heading at a character offset, by bisection (sections are in text order)."""
+
+    def __init__(self, sections: list[Section]) -> None:
+        self.sections = sections
+        self.starts = [s.start for s in sections]
+
+    def heading(self, char: int) -> str:
+        index = bisect_right(self.starts, char) - 1
+        return self.sections[index].heading if index >= 0 else ""
+
+    def section(self, char: int) -> str:
+        index = bisect_right(self.starts, char) - 1
+        return self.sections[index].id if index >= 0 else "other"  # as section_at
+
+
+def _mention(text: str, span, line_starts: list[int], where: _Sections,
+             heading_lines: list[tuple[int, int]], sentence, states: dict) -> Mention:
+    start, end, label = span.start_char, span.end_char, span.label_
+    sentence_start, sentence_end = sentence(span)
+    clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
+    section_id = where.section(start)
     return Mention(
-        concept=span.label_, text=span.text, start=span.start_char, end=span.end_char,
-        line=bisect_right(line_starts, span.start_char), section=section_id,
-        states=list(span._.states), heading=heading or section_id,
+        concept=label, text=text[start:end], start=start, end=end,
+        line=bisect_right(line_starts, start), section=section_id,
+        states=list(states.get((label, span.start, span.end), ())), heading=where.heading(start) or section_id,
         sent_start=clause_start, sent_end=clause_end,
-        sentence_start=span.sent.start_char, sentence_end=span.sent.end_char,
-        in_heading=any(start <= span.start_char and span.end_char <= end for start, end in heading_lines),
+        sentence_start=sentence_start, sentence_end=sentence_end,
+        in_heading=any(h_start <= start and end <= h_end for h_start, h_end in heading_lines),
     )
 
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
     return starts
 
 
-def _clause(text: str, span) -> tuple[int, int]:
+_NEWLINE = re.compile("\n")
+
+
+def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
     """The sentence around a mention, cut at semicolons: a list of sources separated by ";" is
     several units, so a result in one item does not answer an enquiry in the next."""
-    sent = span.sent
-    left = text.rfind(";", sent.start_char, span.start_char)
-    right = text.find(";", span.end_char, sent.end_char)
-    return (left + 1 if left >= 0 else sent.start_char), (right if right >= 0 else sent.end_char)
+    left = text.rfind(";", sent_start, start)
+    right = text.find(";", end, sent_end)
+    return (left + 1 if left >= 0 else sent_start), (right if right >= 0 else sent_end)

@@ -1,0 +1,192 @@
+"""Every speed-up in annotate/ and facts/ gives exactly what the straightforward way gives.
+
+Each test runs a fast path and a slow, obvious reference over the same texts (corpus/examples,
+corpus/dev and generated drafts) and asserts equality: token matches in the same order, the same
+sentence starts, lemmas, norms, context states and mentions. Findings depend only on these.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.concepts import filter_pairs
+from psr_check.annotate.sections import section_at, section_finder
+from psr_check.annotate.sentences import find_sentence_starts, sentence_starts
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus" / "examples").glob("*.txt"))]
+    for path in sorted((REPO / "corpus" / "dev").glob("*.jsonl")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts += [json.loads(line)["text"] for line in lines[::6]]  # a spread of each file
+    from benchmarks.generate import generate
+
+    texts += [d.text for d in generate(40, seed=3)] + [d.text for d in generate(4, seed=5, words=1500)]
+    return texts + ["", "DA", "Mr. Smith hit him.\nHe said\nno more.  \n\n- DA - nil trace (10:35)"]
+
+
+TEXTS = _texts()
+
+
+@pytest.fixture(scope="module")
+def docs(nlp):
+    return [nlp(text) for text in TEXTS]
+
+
+def test_the_texts_are_varied():
+    assert len(TEXTS) > 80 and max(len(t) for t in TEXTS) > 5000
+
+
+@pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
+def test_anchored_matcher_equals_spacy_matcher_in_order(nlp, docs, component, attribute):
+    anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
+    assert not anchored.whole_doc  # the rule pack's patterns are all anchored: the fast path is tested
+    total = 0
+    for doc in docs:
+        expected = list(anchored.matcher(doc))  # spaCy's Matcher over the whole text, every pattern
+        assert anchored(doc) == expected
+        total += len(expected)
+    assert total > 100
+
+
+def test_anchored_matcher_on_edge_patterns(nlp):
+    """Optional tokens at either end, gaps, a match at the very end, overlapping matches."""
+    patterns = {
+        "A": [[{"LOWER": "police", "OP": "?"}, {"LOWER": "check"}, {"IS_PUNCT": True, "OP": "?"}]],
+        "B": [[{"LOWER": {"IN": ["he", "she"]}}, {"OP": "{0,3}"}, {"LOWER": "split"}],
+              [{"TEXT": {"REGEX": "^[0-9]+$"}}, {"LOWER": "calls", "OP": "{1,2}"}]],
+        "C": [[{"IS_TITLE": True, "IS_SENT_START": False}, {"LOWER": {"IN": ["agrees", "content"]}}]],
+    }
+    anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
+    for key, value in patterns.items():
+        anchored.add(key, value)
+        plain.add(key, value)
+    texts = ["police check. He and Toni split. 30 calls calls. Grace agrees, Grace content",
+             "check", "police check", "she split", "He split split", "", "12 calls", "Police Check !"]
+    for text in texts + TEXTS[:30]:
+        doc = nlp(text)
+        assert anchored(doc) == list(plain(doc)), text
+
+
+def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
+    anchored = AnchoredMatcher(nlp.vocab)
+    anchored.add("X", [[{"LOWER": "not"}, {"OP": "+"}, {"LOWER": "returned"}]])
+    assert anchored.whole_doc
+    doc = nlp("The check was not yet returned.")
+    assert [(s, e) for _, s, e in anchored(doc)] == [(3, 6)]
+
+
+def _reference_starts(doc: Doc) -> list[int]:
+    """psr_sentences as first written: every token decided in turn."""
+    from psr_check.annotate.sentences import _starts_sentence
+
+    starts, previous_word, before, context = [], None, None, {}
+    for token in doc:
+        if before is None or _starts_sentence(token, before, previous_word, context):
+            starts.append(token.i)
+        if before is not None and not before.is_space:
+            previous_word = before
+        before = token
+    return starts
+
+
+def test_sentence_starts_equal_the_token_by_token_reference(docs):
+    for doc in docs:
+        assert find_sentence_starts(doc) == _reference_starts(doc)
+        assert sentence_starts(doc) == [s.start for s in doc.sents]
+
+
+def test_lemmas_and_norms_equal_the_token_by_token_path(nlp):
+    lemmatise = nlp.get_pipe("psr_lemma")
+    for text in TEXTS:
+        fast, slow = lemmatise(nlp.make_doc(text)), lemmatise._each_token(nlp.make_doc(text))
+        assert [(t.lemma_, t.norm_) for t in fast] == [(t.lemma_, t.norm_) for t in slow]
+
+
+def test_the_lemma_table_gives_what_spacys_lookups_give(nlp):
+    from spacy.lookups import load_lookups
+
+    table = load_lookups(lang="en", tables=["lemma_lookup"]).get_table("lemma_lookup")
+    plain = nlp.get_pipe("psr_lemma").table
+    assert len(plain) == len(table) > 40000
+    for word in list(plain) + ["unknownword", "Assaulted", "'s", ""]:
+        assert plain.get(word, word) == table.get(word, word)
+
+
+def test_context_states_equal_every_cue_for_every_mention(nlp, docs):
+    """The tagger settles cues once per set of cue groups and looks only in the mention's sentence;
+    the reference works out the applicable cues per concept and tries all of them."""
+    from psr_check.annotate.context import _sentence_bounds
+
+    tagger = nlp.get_pipe("psr_context")
+    checked = 0
+    for doc in docs:
+        cues = tagger._cues(doc)
+        stops: dict[str, list[int]] = {}
+        for match_id, start, _ in tagger.terminators(doc):
+            stops.setdefault(doc.vocab.strings[match_id], []).append(start)
+        stops = {key: sorted(value) for key, value in stops.items()}
+        bounds, where = _sentence_bounds(doc), section_finder(doc)
+        for cid in tagger.concepts:
+            applicable = tagger._applicable(cues, cid)
+            for span in doc.spans[cid]:
+                assert span._.states == tagger._states(span, applicable, stops, bounds, where)
+                checked += 1
+    assert checked > 500
+
+
+def test_concept_spans_filter_like_spacy(nlp):
+    rng = random.Random(7)
+    doc = nlp("one two three four five six seven eight nine ten eleven twelve")
+    for _ in range(300):
+        pairs = [(s, s + rng.randint(1, 4)) for s in (rng.randint(0, 8) for _ in range(rng.randint(0, 9)))]
+        spans = [doc[s:e] for s, e in pairs]
+        assert filter_pairs(pairs) == [(s.start, s.end) for s in filter_spans(spans)]
+
+
+def test_mentions_equal_what_the_spans_say(linter, docs):
+    from psr_check.facts import build_facts
+
+    checked = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        for label in doc.spans:
+            for span, mention in zip(doc.spans[label], facts.mentions[label], strict=True):
+                section = section_at(doc, span.start_char)
+                heading = next((s.heading for s in reversed(doc._.sections) if s.start <= span.start_char), "")
+                assert (mention.text, mention.start, mention.end) == (span.text, span.start_char, span.end_char)
+                assert (mention.sentence_start, mention.sentence_end) == (span.sent.start_char, span.sent.end_char)
+                assert (mention.section, mention.heading) == (section, heading or section)
+                assert mention.states == list(span._.states)
+                checked += 1
+    assert checked > 500
+
+
+def test_the_linter_text_is_the_doc_text(linter):
+    for text in TEXTS[:20]:
+        doc = linter.nlp.make_doc(text)
+        assert doc.text == text
+
+
+def test_dropping_cached_subset_matchers_changes_nothing(nlp, docs, monkeypatch):
+    """The subset matchers are a cache: with room for only two, the matches are the same."""
+    import psr_check.annotate.anchored as anchored_module
+
+    monkeypatch.setattr(anchored_module, "SUBSETS_KEPT", 2)
+    full = nlp.get_pipe("psr_concepts").patterns
+    anchored = AnchoredMatcher(nlp.vocab)
+    for key, pattern in full.patterns:
+        anchored.add(key, [pattern])
+    for doc in docs[:30]:
+        assert anchored(doc) == list(full.matcher(doc))
+        assert len(anchored._subsets) <= 2
