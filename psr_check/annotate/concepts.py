@@ -4,7 +4,8 @@ Concepts overlap on purpose ("DA call-out check" is an indicator word inside an 
 single entity layer: each concept is ``doc.spans[ID]`` and the checks decide how they combine.
 Phrases match on the lower-cased lookup lemma (NORM), so one phrase covers its inflections;
 ``exact`` phrases match case-sensitively (abbreviations); ``patterns`` are spaCy Matcher
-patterns; ``near`` joins two concepts found close together in one sentence; ``include`` unions.
+patterns; ``near`` joins two concepts found close together in one sentence; ``include`` unions;
+``named`` finds again the people named beside another concept (annotate/names.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.names import named_pairs
 from psr_check.annotate.sentences import sentence_starts
 
 
@@ -32,7 +34,8 @@ def concept_order(concepts: list[dict]) -> list[dict]:
             raise ValueError(f"{by_id[cid].get('_origin', '')}: concept {cid} is built from itself (cycle)")
         visiting.add(cid)
         concept = by_id[cid]
-        for dep in concept.get("include", []) + concept.get("not_within", []) + [
+        named = (concept.get("named") or {}).get("beside", [])
+        for dep in concept.get("include", []) + concept.get("not_within", []) + named + [
                 n for r in concept.get("near", []) for n in (r["a"], r["b"], *r.get("not_across", []))]:
             visit(dep)
         visiting.discard(cid)
@@ -77,6 +80,10 @@ class ConceptMatcher:
             cid = concept["id"]
             for other in concept.get("include", []):
                 found[cid].extend(found[other])
+            if concept.get("named"):  # "his partner, Jade" … "Jade did not support the prosecution"
+                rule = concept["named"]
+                beside = [pair for name in rule["beside"] for pair in found[name]]
+                found[cid].extend(named_pairs(doc, beside, set(rule.get("not_names", []))))
             for rule in concept.get("near", []):
                 barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                 found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid, barriers))

@@ -234,7 +234,9 @@ def _cross_check(pack: RulePack) -> list[str]:
         pack.sections.preamble_section, pack.sections.unknown_section}
     families = {f.id: f for f in pack.families.families}
     for concept in pack.concepts.values():
-        for name in concept.include + concept.not_within + [n for r in concept.near for n in (r.a, r.b, *r.not_across)]:
+        named = concept.named.beside if concept.named else []
+        for name in concept.include + concept.not_within + named + [
+                n for r in concept.near for n in (r.a, r.b, *r.not_across)]:
             if name not in pack.concepts:
                 problems.append(f"{concept.origin}: concept {concept.id} refers to unknown concept {name}")
     if pack.rosh is not None:

@@ -79,6 +79,13 @@ class NearRule(RuleModel):
     not_across: list[str] = Field(default_factory=list)  # concepts that may not stand between a and b
 
 
+class NamedRule(RuleModel):
+    """People named beside these concepts, wherever the name recurs (psr_check/annotate/names.py)."""
+
+    beside: list[str] = Field(min_length=1)
+    not_names: list[str] = Field(default_factory=list)  # capitalised words that are never names here
+
+
 class ConceptDef(RuleModel):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     description: str
@@ -88,11 +95,12 @@ class ConceptDef(RuleModel):
     near: list[NearRule] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list)
     not_within: list[str] = Field(default_factory=list)  # drop matches inside these (figurative speech)
+    named: NamedRule | None = None
 
     @model_validator(mode="after")
     def _has_something(self) -> "ConceptDef":
-        if not (self.phrases or self.exact or self.patterns or self.near or self.include):
-            raise ValueError(f"concept {self.id} has no phrases, exact, patterns, near or include")
+        if not (self.phrases or self.exact or self.patterns or self.near or self.include or self.named):
+            raise ValueError(f"concept {self.id} has no phrases, exact, patterns, near, include or named")
         return self
 
 
