@@ -448,6 +448,42 @@ def write_drafts(drafts: list[Draft], folder: Path) -> list[Path]:
     return paths
 
 
+def write_records(drafts: list[Draft], folder: Path, seed: int, name: str = "records.csv") -> Path:
+    """Allocation records for the audit benchmark: one row per draft (report_path into ``drafts/``),
+    with varied but deterministic courts, teams, officers, dates, RoSH levels and enquiry dates, so
+    every record check has work to do."""
+    import csv
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    path = folder / name
+    fields = ["case_id", "report_type", "court", "region", "team", "report_author", "allocated_officer",
+              "allocated_to", "allocated_grade", "court_date", "sentence_date", "allocation_date", "rosh_level",
+              "rosh_full_analysis_required", "rosh_full_analysis_completed_date", "da_enquiry_sent_date",
+              "da_enquiry_response_date", "registrations", "report_path"]
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(fields)
+        for draft in drafts:
+            sentence = dt.date(2025, 11, 1) + dt.timedelta(days=rng.randrange(120))
+            allocated = sentence + dt.timedelta(days=rng.choice([3, 5, 7, 9, 12, 15]))
+            rosh = rng.choice(["low", "medium", "medium", "high", "very high"])
+            sent = sentence - dt.timedelta(days=rng.choice([1, 3, 6])) if rng.random() < 0.6 else None
+            answered = sent + dt.timedelta(days=rng.choice([1, 2, 5, 20])) if sent and rng.random() < 0.85 else None
+            completed = allocated + dt.timedelta(days=rng.choice([-4, -1, 0, 3])) if rng.random() < 0.8 else None
+            writer.writerow([
+                f"B{draft.index:06d}", draft.report_type, rng.choice(["Preston", "Bolton", "Cardiff", "Highbury"]),
+                rng.choice(["North West", "Wales", "London"]), f"Team {rng.randrange(6)}",
+                f"PO-{rng.randrange(20):03d}", f"OM-{rng.randrange(40):03d}", "PS", rng.choice(["PO", "PQiP", "PSO"]),
+                sentence.strftime("%d/%m/%Y"), sentence.strftime("%d/%m/%Y"), allocated.strftime("%d/%m/%Y"), rosh,
+                "true" if rosh in ("high", "very high") else "false",
+                completed.isoformat() if completed else "", sent.isoformat() if sent else "",
+                answered.isoformat() if answered else "", rng.choice(["", "", "ADVP", "RCHD", "RMRH;MAPP"]),
+                f"drafts/{draft.name}"])
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.generate",
                                      description="Write generated benchmark drafts to a folder.")
