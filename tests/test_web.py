@@ -299,7 +299,7 @@ def test_page_shows_highlighted_findings_by_severity_with_fix_and_rationale(clie
     response = client.post("/", data={"text": EXAMPLE.read_text(encoding="utf-8"), "csrf_token": token})
     page = response.text
     assert response.status_code == 200
-    assert re.search(r'<mark id="d1-m\d+" class="sev-error"[^>]*>pushed his partner</mark>', page)
+    assert re.search(r'<mark id="d1-m\d+" class="sev-error"[^>]*>pushed his partner(, Ms Kelly)?</mark>', page)
     assert re.search(r'<a class="tag sev-error" href="#finding-1-\d+">DA001</a>', page)
     assert page.index("Must fix before court") < page.index("Should check")
     assert "What to do" in page and "Why it matters" in page
