@@ -36,6 +36,8 @@ def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None)
         applicable, finding = _run(check, facts, pack.templates[check.code])
         if not applicable and check.relevant_when is not None:
             applicable = evaluate_condition(check.relevant_when, facts).ok
+        if check.relevant == "finding" and finding is None:
+            applicable = False
         result.checks.append(CheckResult(code=check.code, family=check.family,
                                          audit_question=check.audit_question,
                                          applicable=applicable,

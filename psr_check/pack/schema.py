@@ -238,6 +238,9 @@ class Check(RuleModel):
     # For the audit's denominators: when the case is relevant to the check's question even if
     # `when` (which may hold the gap itself, e.g. "fine proposed AND no means") does not hold.
     relevant_when: Condition | None = None
+    # "finding": the case counts as relevant only when there is a finding. For checks on a statement
+    # ("no DA concerns"): verified by a cited check it makes nothing unclear, so no enquiry was needed.
+    relevant: Literal["when", "finding"] = "when"
     message: str
     fix: str
     rationale: str
