@@ -24,12 +24,27 @@ from psr_check.annotate.sentences import find_sentence_starts, sentence_starts
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _benchmark_generator():
+    """benchmarks/generate.py loaded by path: the checkout's benchmarks/ is not an installed package,
+    and CI runs ``pytest`` (not ``python -m pytest``), so the repository root is not on sys.path."""
+    import importlib.util
+    import sys
+
+    name = "psr_check_bench_generate"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / "generate.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the file runs
+        spec.loader.exec_module(module)
+    return sys.modules[name].generate
+
+
 def _texts() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus" / "examples").glob("*.txt"))]
     for path in sorted((REPO / "corpus" / "dev").glob("*.jsonl")):
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         texts += [json.loads(line)["text"] for line in lines[::6]]  # a spread of each file
-    from benchmarks.generate import generate
+    generate = _benchmark_generator()
 
     texts += [d.text for d in generate(40, seed=3)] + [d.text for d in generate(4, seed=5, words=1500)]
     return texts + ["", "DA", "Mr. Smith hit him.\nHe said\nno more.  \n\n- DA - nil trace (10:35)"]
