@@ -245,3 +245,29 @@ def test_ctrl_c_mid_batch_writes_nothing(tmp_path):
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and b"nothing was written" in stderr and b"Traceback" not in stderr
     assert list((tmp_path / "out").iterdir()) == [] and not (tmp_path / "h.sqlite").exists()
+
+
+def test_progress_bar_only_on_a_terminal(cli, decode, tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    _batch(tmp_path, ROWS[:3], {"gap.txt": GAP, "clean.txt": CLEAN})
+    assert "Checking cases" not in decode(cli("audit", "records.csv", "--format", "json"))[1]  # a pipe: no bar
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "psr_check.cli", "audit", "records.csv", "--format", "json"],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=60)
+    os.close(master)
+    assert b"Checking cases" in seen and process.returncode == 1
