@@ -86,6 +86,32 @@ def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
     assert [(s, e) for _, s, e in anchored(doc)] == [(3, 6)]
 
 
+@pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
+def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribute):
+    """``_starts_at`` may say yes where spaCy finds nothing, never no where it finds a match; and
+    it does rule out most starts (else it would not save anything)."""
+    anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
+    singles = []
+    for key, pattern in anchored.patterns:
+        matcher = Matcher(nlp.vocab)
+        matcher.add(key, [pattern])
+        singles.append(matcher)
+    said_yes = said_no = 0
+    for doc in docs:
+        if not len(doc):
+            continue
+        rows = doc.to_array(anchored._columns).reshape(len(doc), -1).tolist()
+        tried: dict = {}
+        for index, matcher in enumerate(singles):
+            starts = {start for _, start, _ in matcher(doc)}
+            for start in range(len(doc)):
+                found = anchored._starts_at(index, start, rows, len(doc), tried)
+                assert found or start not in starts, (anchored.patterns[index], doc[start:start + 8].text)
+                said_yes += found
+                said_no += not found
+    assert said_no > 10 * said_yes
+
+
 def _reference_starts(doc: Doc) -> list[int]:
     """psr_sentences as first written: every token decided in turn."""
     from psr_check.annotate.sentences import _starts_sentence
