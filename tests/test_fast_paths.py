@@ -216,3 +216,22 @@ def test_dropping_cached_subset_matchers_changes_nothing(nlp, docs, monkeypatch)
     for doc in docs[:30]:
         assert anchored(doc) == list(full.matcher(doc))
         assert len(anchored._subsets) <= 2
+
+
+def test_mentions_made_on_first_reading_behave_as_a_full_dict(linter, docs):
+    """LazyMentions: the same lists whichever way and in whatever order they are read, the
+    labels' order kept, unknown concepts absent."""
+    from psr_check.facts import build_facts
+
+    for doc in docs[:40]:
+        eager = build_facts(doc, record=None, check_mode=linter.check_mode).mentions
+        eager_items = list(eager.items())  # reading every key makes them all
+        lazy = build_facts(doc, record=None, check_mode=linter.check_mode).mentions
+        labels = list(doc.spans)
+        for label in reversed(labels[::3]):  # some first, out of order
+            assert lazy.get(label) == dict(eager_items)[label]
+        assert list(lazy) == labels and len(lazy) == len(labels)
+        assert list(lazy.items()) == eager_items
+        assert "NOT_A_CONCEPT" not in lazy and lazy.get("NOT_A_CONCEPT", []) == []
+        with pytest.raises(KeyError):
+            lazy["NOT_A_CONCEPT"]
