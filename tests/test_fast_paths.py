@@ -219,7 +219,7 @@ def test_dropping_cached_subset_matchers_changes_nothing(nlp, docs, monkeypatch)
 
 
 def test_mentions_made_on_first_reading_behave_as_a_full_dict(linter, docs):
-    """LazyMentions: the same lists whichever way and in whatever order they are read, the
+    """Mentions in a LazyDict: the same lists whichever way and in whatever order they are read, the
     labels' order kept, unknown concepts absent."""
     from psr_check.facts import build_facts
 
@@ -235,3 +235,60 @@ def test_mentions_made_on_first_reading_behave_as_a_full_dict(linter, docs):
         assert "NOT_A_CONCEPT" not in lazy and lazy.get("NOT_A_CONCEPT", []) == []
         with pytest.raises(KeyError):
             lazy["NOT_A_CONCEPT"]
+
+
+def _eager_programme_values(facts, catalogue) -> dict:
+    """The programme facts as first written: everything worked out before any is read."""
+    from psr_check.facts import programmes as p
+    from psr_check.models import parse_date
+
+    date, (risk, risk_basis), sex = p.report_date(facts), p.risk_level(facts), p.person_sex(facts)
+    needs, _ = p.offence_needs(facts)
+    proposed, _ = p.proposed_programmes(facts, catalogue)
+    cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
+    low_risk_excluded = risk == "low" and (cut is None or date is None or date >= cut)
+    indicated = bool(p._indicating(needs, risk)) and not low_risk_excluded and not p._custody_proposed(facts)
+    suggestions = [] if low_risk_excluded else p.suggest(catalogue, needs, sex, risk, facts.region, date)
+    ineligible = [(q, why) for q in proposed for why in [p._ineligible(q, needs, sex, risk, date, cut)] if why]
+    retired = [q for q in proposed if p._retired(q, date)]
+    return {
+        "indicated": indicated, "considered": bool(proposed) or p.programme_ruled_out(facts),
+        "proposal_present": p._proposal_present(facts),
+        "needs_text": ", ".join(p._NEED_LABELS[n] for n in sorted(needs)) or "none found",
+        "risk_level": risk, "risk_basis": risk_basis,
+        "suggestions_text": p._names(suggestions) or (
+            "none (accredited programmes are not offered at low risk)" if low_risk_excluded else
+            f"none in the catalogue for {facts.region}" if facts.region else "none in the catalogue"),
+        "proposed_text": p._names(proposed) or "none", "ineligible": bool(ineligible),
+        "ineligible_text": "; ".join(f"{q.name}: {why}" for q, why in ineligible) or "none",
+        "retired": bool(retired), "retired_text": "; ".join(p._retired_text(q, catalogue) for q in retired) or "none",
+    }
+
+
+@pytest.mark.parametrize("region", [None, "wales"])
+def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs, region, monkeypatch):
+    """Read one at a time (in two orders) or all at once, each programme fact is what working
+    everything out first gives; and the risk level is left unread where no need was found."""
+    from psr_check.facts import build_facts
+    from psr_check.facts.programmes import programme_calculator
+
+    import psr_check.facts.programmes as programmes
+
+    calculate = programme_calculator(linter.pack.programmes)
+    risk_reads = []
+    risk_level = programmes.risk_level
+    monkeypatch.setattr(programmes, "risk_level", lambda facts: risk_reads.append(1) or risk_level(facts))
+    indicated_only = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode, region=region)
+        expected = _eager_programme_values(facts, linter.pack.programmes)
+        for order in (list(expected), list(reversed(expected))):
+            values, _ = calculate(facts)["programme"]
+            assert {name: values[name] for name in order} == expected
+        values, _ = calculate(facts)["programme"]
+        assert dict(values.items()) == expected and values == expected
+        before = len(risk_reads)
+        values, _ = calculate(facts)["programme"]
+        values["indicated"]
+        indicated_only += len(risk_reads) - before
+    assert 0 < indicated_only < len(docs)  # some texts show no need: their risk level is never read

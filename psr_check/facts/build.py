@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
+from psr_check.facts.lazy import LazyDict
 from psr_check.models import AllocationRecord, Mention, Section
 
 
@@ -56,60 +57,13 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
 
     facts = Facts(text=text, report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
-    facts.mentions = LazyMentions(mentions_of, list(doc.spans))
+    facts.mentions = LazyDict(doc.spans, mentions_of)  # made when a check or calculator reads them
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
         for group, (values, evidence) in calculate(facts).items():
             facts.derived[group] = values
             facts.derived_evidence.update({f"{group}.{k}": v for k, v in evidence.items()})
     return facts
-
-
-class LazyMentions(dict):
-    """Mentions by concept id, each concept's list made the first time it is read. The checks and
-    calculators read about half the concepts, and making Mentions was most of the facts' time.
-    Reading every key (iteration, ``items()``, ``len``) makes them all, in the labels' order."""
-
-    def __init__(self, make, labels: list[str]) -> None:
-        super().__init__()
-        self._make, self._labels, self._known = make, labels, set(labels)
-
-    def __missing__(self, label: str) -> list[Mention]:
-        if label not in self._known:
-            raise KeyError(label)
-        made = self._make(label)
-        dict.__setitem__(self, label, made)
-        return made
-
-    def get(self, label: str, default=None):
-        return self[label] if label in self._known else default
-
-    def __contains__(self, label) -> bool:
-        return label in self._known
-
-    def _all(self) -> dict[str, list[Mention]]:
-        return {label: self[label] for label in self._labels}
-
-    def __iter__(self):
-        return iter(self._labels)
-
-    def __len__(self) -> int:
-        return len(self._labels)
-
-    def keys(self):
-        return self._all().keys()
-
-    def values(self):
-        return self._all().values()
-
-    def items(self):
-        return self._all().items()
-
-    def __eq__(self, other) -> bool:
-        return self._all() == other
-
-    def __repr__(self) -> str:
-        return repr(self._all())
 
 
 def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
