@@ -292,3 +292,37 @@ def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs,
         values["indicated"]
         indicated_only += len(risk_reads) - before
     assert 0 < indicated_only < len(docs)  # some texts show no need: their risk level is never read
+
+
+def test_scope_notices_equal_one_search_per_phrase(linter):
+    """The youth phrases are searched as one regex and words counted once each: the same notices
+    as a search per phrase and a count per word, on the corpus and on headers made to hit them."""
+    import re
+
+    from psr_check.facts.scope import _age_from_birth_date, scope_notices
+
+    scope = linter.pack.scope
+
+    def reference(text: str) -> list[str]:
+        header = text[: scope.youth.header_chars]
+        youth = any(re.search(rf"\b{re.escape(p.lower())}\b", header.lower()) for p in scope.youth.phrases)
+        for pattern in scope.youth.age_patterns:
+            match = re.search(pattern, header, flags=re.IGNORECASE)
+            youth = youth or bool(match and int(match.group(1)) < scope.youth.adult_age)
+        age = _age_from_birth_date(header, scope.youth.dob_labels)
+        youth = youth or (age is not None and age < scope.youth.adult_age)
+        words = re.findall(r"[a-zâêîôûŵŷ']+", text.lower())
+        english = sum(w in set(scope.not_english.english_words) for w in words)
+        other = sum(w in set(scope.not_english.other_words) for w in words)
+        welsh = len(words) >= scope.not_english.min_words and other > scope.not_english.other_ratio * max(english, 1)
+        return ["SCOPE-YOUTH"] * youth + ["SCOPE-LANGUAGE"] * welsh
+
+    phrases = scope.youth.phrases
+    made = [f"Report\n{p.upper()}\nName: X" for p in phrases] + [f"Re: {p}s and more" for p in phrases]
+    made += [f"Court: x{p}" for p in phrases] + [" ".join(scope.not_english.other_words * 3)]
+    hits = 0
+    for text in TEXTS + made:
+        got = [n.code for n in scope_notices(text, scope)]
+        assert got == reference(text), text[:200]
+        hits += bool(got)
+    assert hits > len(phrases)
