@@ -101,9 +101,11 @@ def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: s
     if workers > 1 and len(files) > 1:
         outcomes = lint_in_workers(files, settings, workers=workers, record=the_record, stdin=stdin)
     else:
-        from psr_check.lint import Linter
+        from psr_check.lint import BATCH, Linter, settle_for_batch
 
         linter = Linter(settings)  # built even with no files: a broken rule pack is always reported
+        if len(files) >= BATCH:
+            settle_for_batch()
         outcomes = [lint_one(linter, path, settings, the_record, stdin) for path in files]
     for outcome in outcomes:
         if isinstance(outcome, InputError):

@@ -101,6 +101,32 @@ def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
     assert [(s, e) for _, s, e in anchored(doc)] == [(3, 6)]
 
 
+@pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
+def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribute):
+    """``_starts_at`` may say yes where spaCy finds nothing, never no where it finds a match; and
+    it does rule out most starts (else it would not save anything)."""
+    anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
+    singles = []
+    for key, pattern in anchored.patterns:
+        matcher = Matcher(nlp.vocab)
+        matcher.add(key, [pattern])
+        singles.append(matcher)
+    said_yes = said_no = 0
+    for doc in docs:
+        if not len(doc):
+            continue
+        rows = doc.to_array(anchored._columns).reshape(len(doc), -1).tolist()
+        tried: dict = {}
+        for index, matcher in enumerate(singles):
+            starts = {start for _, start, _ in matcher(doc)}
+            for start in range(len(doc)):
+                found = anchored._starts_at(index, start, rows, len(doc), tried)
+                assert found or start not in starts, (anchored.patterns[index], doc[start:start + 8].text)
+                said_yes += found
+                said_no += not found
+    assert said_no > 10 * said_yes
+
+
 def _reference_starts(doc: Doc) -> list[int]:
     """psr_sentences as first written: every token decided in turn."""
     from psr_check.annotate.sentences import _starts_sentence
@@ -205,3 +231,113 @@ def test_dropping_cached_subset_matchers_changes_nothing(nlp, docs, monkeypatch)
     for doc in docs[:30]:
         assert anchored(doc) == list(full.matcher(doc))
         assert len(anchored._subsets) <= 2
+
+
+def test_mentions_made_on_first_reading_behave_as_a_full_dict(linter, docs):
+    """Mentions in a LazyDict: the same lists whichever way and in whatever order they are read, the
+    labels' order kept, unknown concepts absent."""
+    from psr_check.facts import build_facts
+
+    for doc in docs[:40]:
+        eager = build_facts(doc, record=None, check_mode=linter.check_mode).mentions
+        eager_items = list(eager.items())  # reading every key makes them all
+        lazy = build_facts(doc, record=None, check_mode=linter.check_mode).mentions
+        labels = list(doc.spans)
+        for label in reversed(labels[::3]):  # some first, out of order
+            assert lazy.get(label) == dict(eager_items)[label]
+        assert list(lazy) == labels and len(lazy) == len(labels)
+        assert list(lazy.items()) == eager_items
+        assert "NOT_A_CONCEPT" not in lazy and lazy.get("NOT_A_CONCEPT", []) == []
+        with pytest.raises(KeyError):
+            lazy["NOT_A_CONCEPT"]
+
+
+def _eager_programme_values(facts, catalogue) -> dict:
+    """The programme facts as first written: everything worked out before any is read."""
+    from psr_check.facts import programmes as p
+    from psr_check.models import parse_date
+
+    date, (risk, risk_basis), sex = p.report_date(facts), p.risk_level(facts), p.person_sex(facts)
+    needs, _ = p.offence_needs(facts)
+    proposed, _ = p.proposed_programmes(facts, catalogue)
+    cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
+    low_risk_excluded = risk == "low" and (cut is None or date is None or date >= cut)
+    indicated = bool(p._indicating(needs, risk)) and not low_risk_excluded and not p._custody_proposed(facts)
+    suggestions = [] if low_risk_excluded else p.suggest(catalogue, needs, sex, risk, facts.region, date)
+    ineligible = [(q, why) for q in proposed for why in [p._ineligible(q, needs, sex, risk, date, cut)] if why]
+    retired = [q for q in proposed if p._retired(q, date)]
+    return {
+        "indicated": indicated, "considered": bool(proposed) or p.programme_ruled_out(facts),
+        "proposal_present": p._proposal_present(facts),
+        "needs_text": ", ".join(p._NEED_LABELS[n] for n in sorted(needs)) or "none found",
+        "risk_level": risk, "risk_basis": risk_basis,
+        "suggestions_text": p._names(suggestions) or (
+            "none (accredited programmes are not offered at low risk)" if low_risk_excluded else
+            f"none in the catalogue for {facts.region}" if facts.region else "none in the catalogue"),
+        "proposed_text": p._names(proposed) or "none", "ineligible": bool(ineligible),
+        "ineligible_text": "; ".join(f"{q.name}: {why}" for q, why in ineligible) or "none",
+        "retired": bool(retired), "retired_text": "; ".join(p._retired_text(q, catalogue) for q in retired) or "none",
+    }
+
+
+@pytest.mark.parametrize("region", [None, "wales"])
+def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs, region, monkeypatch):
+    """Read one at a time (in two orders) or all at once, each programme fact is what working
+    everything out first gives; and the risk level is left unread where no need was found."""
+    from psr_check.facts import build_facts
+    from psr_check.facts.programmes import programme_calculator
+
+    import psr_check.facts.programmes as programmes
+
+    calculate = programme_calculator(linter.pack.programmes)
+    risk_reads = []
+    risk_level = programmes.risk_level
+    monkeypatch.setattr(programmes, "risk_level", lambda facts: risk_reads.append(1) or risk_level(facts))
+    indicated_only = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode, region=region)
+        expected = _eager_programme_values(facts, linter.pack.programmes)
+        for order in (list(expected), list(reversed(expected))):
+            values, _ = calculate(facts)["programme"]
+            assert {name: values[name] for name in order} == expected
+        values, _ = calculate(facts)["programme"]
+        assert dict(values.items()) == expected and values == expected
+        before = len(risk_reads)
+        values, _ = calculate(facts)["programme"]
+        values["indicated"]
+        indicated_only += len(risk_reads) - before
+    assert 0 < indicated_only < len(docs)  # some texts show no need: their risk level is never read
+
+
+def test_scope_notices_equal_one_search_per_phrase(linter):
+    """The youth phrases are searched as one regex and words counted once each: the same notices
+    as a search per phrase and a count per word, on the corpus and on headers made to hit them."""
+    import re
+
+    from psr_check.facts.scope import _age_from_birth_date, scope_notices
+
+    scope = linter.pack.scope
+
+    def reference(text: str) -> list[str]:
+        header = text[: scope.youth.header_chars]
+        youth = any(re.search(rf"\b{re.escape(p.lower())}\b", header.lower()) for p in scope.youth.phrases)
+        for pattern in scope.youth.age_patterns:
+            match = re.search(pattern, header, flags=re.IGNORECASE)
+            youth = youth or bool(match and int(match.group(1)) < scope.youth.adult_age)
+        age = _age_from_birth_date(header, scope.youth.dob_labels)
+        youth = youth or (age is not None and age < scope.youth.adult_age)
+        words = re.findall(r"[a-zâêîôûŵŷ']+", text.lower())
+        english = sum(w in set(scope.not_english.english_words) for w in words)
+        other = sum(w in set(scope.not_english.other_words) for w in words)
+        welsh = len(words) >= scope.not_english.min_words and other > scope.not_english.other_ratio * max(english, 1)
+        return ["SCOPE-YOUTH"] * youth + ["SCOPE-LANGUAGE"] * welsh
+
+    phrases = scope.youth.phrases
+    made = [f"Report\n{p.upper()}\nName: X" for p in phrases] + [f"Re: {p}s and more" for p in phrases]
+    made += [f"Court: x{p}" for p in phrases] + [" ".join(scope.not_english.other_words * 3)]
+    hits = 0
+    for text in TEXTS + made:
+        got = [n.code for n in scope_notices(text, scope)]
+        assert got == reference(text), text[:200]
+        hits += bool(got)
+    assert hits > len(phrases)

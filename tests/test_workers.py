@@ -79,3 +79,32 @@ def test_a_second_run_in_the_same_process_gives_identical_results():
     assert again == first[0]
     backwards = [linter.lint_text(texts[i], source=f"d{i}").model_dump_json() for i in reversed(range(len(texts)))]
     assert backwards[::-1] == first
+
+
+def test_a_serial_batch_freezes_what_it_built_only_when_big_and_finds_the_same(tmp_path, monkeypatch):
+    """settle_for_batch (gc.freeze once the Linter is built) runs for batches of BATCH drafts or
+    more, not for a few; and the findings are the same either way."""
+    import gc
+
+    import psr_check.lint as lint_module
+    from psr_check.commands import run_lint
+    from psr_check.settings import Settings
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))  # count, without freezing pytest's heap
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    example = (Path(__file__).resolve().parents[1] / "corpus" / "examples" / "oral-record-da.txt").read_text()
+    for i in range(lint_module.BATCH):  # exactly BATCH drafts
+        (folder / f"d{i:03}.txt").write_text(example.replace("Reece", f"Reece{i}"), encoding="utf-8")
+    outputs = {}
+    size = lint_module.BATCH
+    for batch in (size, size + 1):
+        monkeypatch.setattr(lint_module, "BATCH", batch)
+        target = tmp_path / f"out{batch}.json"
+        run_lint([str(folder)], Settings(), record=None, fmt="json", output=str(target), stdin=None)
+        outputs[batch] = target.read_bytes()
+    assert frozen == [1]  # the batch of BATCH froze; one short of the limit did not
+    assert outputs[size] == outputs[size + 1]
+    run_lint([str(folder / "d000.txt")], Settings(), record=None, fmt="json", output=str(tmp_path / "one.json"), stdin=None)
+    assert frozen == [1]

@@ -4,7 +4,10 @@ spaCy's Matcher tries every pattern at every token (about 70 ns per pattern per 
 Python call per token for each ``IN`` or ``REGEX`` test), so a few dozen rule-pack patterns cost
 more than the rest of the pipeline. Most patterns contain a word that must be there ("split",
 "DA", one of "son, daughter, …"). Those *anchor* words are found for the whole document at once
-with numpy on spaCy's token arrays, and the Matcher runs only on the windows of text around them.
+with numpy on spaCy's token arrays, and the Matcher runs only on the windows of text around them. Each window is first checked in
+plain Python against every token test numpy could check (``may_match``): a window where no pattern
+can match is skipped, and the others run a Matcher of only the patterns that can match there, so
+few windows are matched and few distinct Matchers are ever built.
 
 Why the result is exactly the plain Matcher's, order included: a pattern of at most L tokens whose
 anchor is at offsets [lo, hi] from its start can only match starting in [t-hi, t-lo] for an anchor
@@ -13,7 +16,10 @@ each match inside the window just as it would in the whole document. Matching is
 a pattern matches depends only on the tokens it covers; ``IS_SENT_START`` is read from the Doc), so a
 match inside a window is a match of the whole document. The Matcher emits matches token by token,
 and windows are disjoint and in document order, so concatenating the windows' matches gives the
-whole-document order. Patterns this cannot bound (``+``, ``*``, ``!``, no testable mandatory
+whole-document order. A Matcher of more patterns finds the same matches of the others in the
+same order (each pattern's states evolve on their own and keep their relative order in spaCy's
+state list), so any set of patterns holding every pattern that matches in a window will do: the
+check only ever leaves out a pattern that cannot match there. Patterns this cannot bound (``+``, ``*``, ``!``, no testable mandatory
 token) make the matcher fall back to the whole document.
 """
 
@@ -71,6 +77,7 @@ class AnchoredMatcher:
         self.anchors: list[tuple[tuple, int, int, int] | None] = []  # per pattern: (test, lo, hi, length)
         self.by_word: dict[int, dict[int, list]] = {}  # column -> word hash -> [(pattern, lo, hi, length)]
         self.other: list[int] = []  # patterns whose anchor tests several attributes at once
+        self.specs: list[tuple | None] = []  # per pattern: ((fewest, most, test or None), …)
         self._columns: list[int] = []
         self._index: dict[str, int] = {}
         self._subsets: dict[frozenset, Matcher] = {}
@@ -87,6 +94,8 @@ class AnchoredMatcher:
             self.patterns.append((key, pattern))
             anchor = self._anchor(pattern)
             self.anchors.append(anchor)
+            self.specs.append(None if anchor is None else tuple(
+                (*repetitions(spec.get("OP")), self._test(spec)[0]) for spec in pattern))
             if anchor is None:
                 continue
             test, lo, hi, length = anchor
@@ -206,13 +215,21 @@ class AnchoredMatcher:
         and the patterns that may match in each."""
         n = len(doc)
         table = doc.to_array(self._columns).astype(numpy.uint64, copy=False).reshape(n, -1)
+        rows = table.tolist()
         ranges: list[tuple[int, int, int]] = []
+        tried: dict[tuple[int, int], bool] = {}  # (pattern, start) -> may a match start there
+
+        def add(t: int, index: int, lo: int, hi: int, length: int) -> None:
+            first = max(0, t - hi)
+            if any(self._starts_at(index, start, rows, n, tried) for start in range(first, t - lo + 1)):
+                ranges.append((first, min(n, t - lo + length + 1), index))
+
         for column, words in self.by_word.items():
             values = table[:, column]
             hits = _among(values, self._keys[column])
             for t, value in zip(hits.tolist(), values[hits].tolist()):
                 for index, lo, hi, length in words[value]:
-                    ranges.append((max(0, t - hi), min(n, t - lo + length + 1), index))
+                    add(t, index, lo, hi, length)
         distinct: dict[int, set[int]] = {}
         for index in self.other:
             test, lo, hi, length = self.anchors[index]
@@ -225,7 +242,7 @@ class AnchoredMatcher:
                 found = _among(table[:, column], keys)
                 hits = found if hits is None else numpy.intersect1d(hits, found, assume_unique=True)
             for t in hits.tolist():
-                ranges.append((max(0, t - hi), min(n, t - lo + length + 1), index))
+                add(t, index, lo, hi, length)
         ranges.sort()
         merged: list[list] = []
         for start, end, index in ranges:
@@ -235,6 +252,48 @@ class AnchoredMatcher:
             else:
                 merged.append([start, end, {index}])
         return [(start, end, frozenset(subset)) for start, end, subset in merged]
+
+
+    def _starts_at(self, index: int, start: int, rows: list, n: int, tried: dict) -> bool:
+        """Whether pattern ``index`` may match from token ``start``: every token test numpy could
+        check passes somewhere it could stand (the others, such as IS_SENT_START, are taken as
+        passing, so this never says no to a match spaCy would find)."""
+        key = (index, start)
+        if key not in tried:
+            tried[key] = self._fits(self.specs[index], 0, start, rows, n)
+        return tried[key]
+
+    def _fits(self, specs: tuple, k: int, at: int, rows: list, n: int) -> bool:
+        if k == len(specs):
+            return True
+        fewest, most, test = specs[k]
+        taken = 0
+        while taken < fewest:
+            if at + taken >= n or not self._passes(test, rows[at + taken]):
+                return False
+            taken += 1
+        while True:
+            if self._fits(specs, k + 1, at + taken, rows, n):
+                return True
+            if taken >= most or at + taken >= n or not self._passes(test, rows[at + taken]):
+                return False
+            taken += 1
+
+    def _passes(self, test: tuple | None, row: list[int]) -> bool:
+        if test is None:
+            return True
+        for column, values in test:
+            word = row[column]
+            if isinstance(values, re.Pattern):
+                known = self._regex_cache.setdefault(values, {})
+                found = known.get(word)
+                if found is None:
+                    found = known[word] = bool(values.search(self.vocab.strings[word]))
+                if not found:
+                    return False
+            elif word not in values:
+                return False
+        return True
 
 
 def _among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:

@@ -92,6 +92,10 @@ def _lint_rows(rows: list[RecordRow], linter, settings: Settings, options: Audit
 
         outcomes = lint_in_workers(cases, settings, workers=options.workers, on_done=tick, keep_text=False)
     else:
+        from psr_check.lint import BATCH, settle_for_batch
+
+        if len(cases) >= BATCH:
+            settle_for_batch()
         outcomes = []
         for case in cases:
             doc = linter.lint_case(case)

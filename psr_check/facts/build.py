@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
+from psr_check.facts.lazy import LazyDict
 from psr_check.models import AllocationRecord, Mention, Section
 
 
@@ -49,13 +50,14 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     sentence = _sentence_chars(doc)
     where = _Sections(sections)
     states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
-    mentions = {
-        label: [_mention(text, span, line_starts, where, heading_lines, sentence, states)
+
+    def mentions_of(label: str) -> list[Mention]:
+        return [_mention(text, span, line_starts, where, heading_lines, sentence, states)
                 for span in doc.spans[label]]
-        for label in doc.spans
-    }
+
     facts = Facts(text=text, report_type=report_type, region=region, policy=policy, check_mode=check_mode,
-                  sections=sections, mentions=mentions, record=record)
+                  sections=sections, record=record)
+    facts.mentions = LazyDict(doc.spans, mentions_of)  # made when a check or calculator reads them
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
         for group, (values, evidence) in calculate(facts).items():

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from psr_check.facts.lazy import LazyDict
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
@@ -40,37 +41,64 @@ _NEED_LABELS = {
 
 def programme_calculator(catalogue: ProgrammesFile):
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
-        date = report_date(facts)
-        risk, risk_basis = risk_level(facts)
-        sex = person_sex(facts)
+        """The programme facts, each worked out when a check or message first reads it: the risk
+        level and the person's sex (regexes over the whole text) are needed only when the text
+        shows a need or proposes a programme."""
+        date, risk, sex = _once(lambda: report_date(facts)), _once(lambda: risk_level(facts)), \
+            _once(lambda: person_sex(facts))
         needs, need_evidence = offence_needs(facts)
         proposed, proposed_evidence = proposed_programmes(facts, catalogue)
-        considered = bool(proposed) or programme_ruled_out(facts)
         low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
-        low_risk_excluded = risk == "low" and (low_risk_cut is None or date is None or date >= low_risk_cut)
-        custody = _custody_proposed(facts)
-        indicated = bool(_indicating(needs, risk)) and not low_risk_excluded and not custody
-        region = facts.region
-        suggestions = [] if low_risk_excluded else suggest(catalogue, needs, sex, risk, region, date)
-        ineligible = [(p, why) for p in proposed for why in [_ineligible(p, needs, sex, risk, date, low_risk_cut)] if why]
-        retired = [p for p in proposed if _retired(p, date)]
-        values = {
-            "indicated": indicated, "considered": considered, "proposal_present": _proposal_present(facts),
-            "needs_text": ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
-            "risk_level": risk, "risk_basis": risk_basis,
-            "suggestions_text": _names(suggestions) or (
-                "none (accredited programmes are not offered at low risk)" if low_risk_excluded else
-                f"none in the catalogue for {region}" if region else "none in the catalogue"),
-            "proposed_text": _names(proposed) or "none",
-            "ineligible": bool(ineligible),
-            "ineligible_text": "; ".join(f"{p.name}: {why}" for p, why in ineligible) or "none",
-            "retired": bool(retired),
-            "retired_text": "; ".join(_retired_text(p, catalogue) for p in retired) or "none",
+
+        def low_risk_excluded() -> bool:
+            return risk()[0] == "low" and (low_risk_cut is None or date() is None or date() >= low_risk_cut)
+
+        def suggestions() -> list[Programme]:
+            return [] if low_risk_excluded() else suggest(catalogue, needs, sex(), risk()[0], facts.region, date())
+
+        def ineligible() -> list[tuple[Programme, str]]:
+            return [(p, why) for p in proposed
+                    for why in [_ineligible(p, needs, sex(), risk()[0], date(), low_risk_cut)] if why]
+
+        def suggestions_text() -> str:
+            region = facts.region
+            return _names(suggestions()) or (
+                "none (accredited programmes are not offered at low risk)" if low_risk_excluded() else
+                f"none in the catalogue for {region}" if region else "none in the catalogue")
+
+        makers = {
+            # _indicating(∅, any risk) is ∅: with no need found the risk level is not read
+            "indicated": lambda: bool(needs) and bool(_indicating(needs, risk()[0])) and not low_risk_excluded()
+            and not _custody_proposed(facts),
+            "considered": lambda: bool(proposed) or programme_ruled_out(facts),
+            "proposal_present": lambda: _proposal_present(facts),
+            "needs_text": lambda: ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
+            "risk_level": lambda: risk()[0],
+            "risk_basis": lambda: risk()[1],
+            "suggestions_text": suggestions_text,
+            "proposed_text": lambda: _names(proposed) or "none",
+            "ineligible": lambda: bool(ineligible()),
+            "ineligible_text": lambda: "; ".join(f"{p.name}: {why}" for p, why in ineligible()) or "none",
+            "retired": lambda: any(_retired(p, date()) for p in proposed),
+            "retired_text": lambda: "; ".join(_retired_text(p, catalogue) for p in proposed if _retired(p, date()))
+            or "none",
         }
+        values = LazyDict(makers, lambda name: makers[name]())
         evidence = {"indicated": need_evidence, "ineligible": proposed_evidence, "retired": proposed_evidence}
         return {"programme": (values, evidence)}
 
     return calculate
+
+
+def _once(make):
+    """``make()`` called the first time only."""
+    made: list = []
+
+    def value():
+        if not made:
+            made.append(make())
+        return made[0]
+    return value
 
 
 def report_date(facts) -> dt.date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from psr_check.models import ScopeNotice
 from psr_check.pack.scope import ScopeFile
@@ -17,10 +18,24 @@ def scope_notices(text: str, scope: ScopeFile) -> list[ScopeNotice]:
     return notices
 
 
+_PHRASES: dict[int, tuple[ScopeFile, re.Pattern | None]] = {}  # id → (the scope, kept so ids stay unique; regex)
+
+
+def _youth_phrases(scope: ScopeFile) -> re.Pattern | None:
+    """One regex for every youth phrase, as whole words: it matches where any phrase on its own
+    would (an alternation tries each phrase at each place), in one pass over the header."""
+    cached = _PHRASES.get(id(scope))
+    if cached is None or cached[0] is not scope:
+        phrases = scope.youth.phrases
+        regex = re.compile(r"\b(?:" + "|".join(re.escape(p.lower()) for p in phrases) + r")\b") if phrases else None
+        cached = _PHRASES[id(scope)] = (scope, regex)
+    return cached[1]
+
+
 def _is_youth(text: str, scope: ScopeFile) -> bool:
     header = text[: scope.youth.header_chars]
-    lowered = header.lower()
-    if any(re.search(rf"\b{re.escape(p.lower())}\b", lowered) for p in scope.youth.phrases):
+    phrases = _youth_phrases(scope)
+    if phrases is not None and phrases.search(header.lower()):
         return True
     for pattern in scope.youth.age_patterns:
         match = re.search(pattern, header, flags=re.IGNORECASE)
@@ -64,8 +79,7 @@ def _not_english(text: str, scope: ScopeFile) -> bool:
     words = re.findall(r"[a-zâêîôûŵŷ']+", text.lower())
     if len(words) < scope.not_english.min_words:
         return False
-    english = set(scope.not_english.english_words)
-    other = set(scope.not_english.other_words)
-    n_english = sum(w in english for w in words)
-    n_other = sum(w in other for w in words)
+    counts = Counter(words)  # each distinct word looked up once
+    n_english = sum(counts[w] for w in set(scope.not_english.english_words) & counts.keys())
+    n_other = sum(counts[w] for w in set(scope.not_english.other_words) & counts.keys())
     return n_other > scope.not_english.other_ratio * max(n_english, 1)
