@@ -59,9 +59,10 @@ def chunk_size(count: int, workers: int) -> int:
 
 def lint_in_workers(files: list[str | Case], settings: Settings, *, workers: int,
                     record: AllocationRecord | None = None, stdin: bytes | None = None,
-                    on_done=None, keep_text: bool = True) -> list[Outcome]:
+                    on_done=None, reduce=None) -> list[Outcome]:
     """One outcome per file (a path, or a ``Case`` already read, as the audit has), in the order of
-    ``files``, linted on ``workers`` processes. ``on_done(n)`` is told as each chunk of n finishes."""
+    ``files``, linted on ``workers`` processes. ``on_done(n)`` is told as each chunk of n finishes;
+    ``reduce``, if given, is applied to each result in the worker (see _lint_chunk)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -79,7 +80,7 @@ def lint_in_workers(files: list[str | Case], settings: Settings, *, workers: int
         # this process (no tracebacks from the workers).
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            futures = [executor.submit(_lint_chunk, task, keep_text) for task in tasks]
+            futures = [executor.submit(_lint_chunk, task, reduce) for task in tasks]
         finally:
             signal.signal(signal.SIGINT, previous)
         for future in as_completed(futures):
@@ -127,16 +128,16 @@ def _init_worker(settings: Settings, record: AllocationRecord | None) -> None:
 
 
 def _lint_chunk(task: list[tuple[int, str, bytes | None]],
-                keep_text: bool = True) -> tuple[tuple | None, list[tuple[int, Outcome]]]:
-    """``keep_text=False`` (the audit, which never shows report text) sends results back without the
-    document text: less to pickle, and less held in the parent for a year's batch."""
+                reduce=None) -> tuple[tuple | None, list[tuple[int, Outcome]]]:
+    """``reduce`` (a module-level function, so it pickles by name) turns each result into what the
+    caller keeps, in the worker: the audit keeps a small digest per case, never a year of full results."""
     if _init_error is not None:
         return _init_error, []
     results = []
     for index, item, stdin in task:
         outcome = _linter.lint_case(item) if isinstance(item, Case) else lint_one(_linter, item, _settings, _record, stdin)
-        if not keep_text and isinstance(outcome, DocumentResult):
-            outcome.text = None
+        if reduce is not None and isinstance(outcome, DocumentResult):
+            outcome = reduce(outcome)
         results.append((index, outcome))
     return None, results
 

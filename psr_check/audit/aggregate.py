@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from psr_check.audit.models import CaseResult, GroupRate, QuestionResult, Rate, Reference
+from psr_check.audit.models import CaseDigest, CaseFinding, CaseResult, GroupRate, QuestionResult, Rate, Reference
 from psr_check.audit.stats import wilson_interval
-from psr_check.models import DocumentResult
+from psr_check.models import DocumentResult, Finding
 from psr_check.pack.records import AuditFile
 
 MONTH = "month"
@@ -35,6 +35,24 @@ def case_answers(doc: DocumentResult) -> tuple[dict[str, bool | None], set[str]]
             accepted.add(question)
         answers[question] = ok if answers[question] is None else (answers[question] and ok)
     return answers, accepted
+
+
+def case_digest(doc: DocumentResult) -> CaseDigest:
+    """What the audit keeps of one linted case: its answers and its findings without report text.
+    Runs in the worker, so a year's batch never holds every full result at once."""
+    answers, accepted = case_answers(doc)
+    return CaseDigest(questions=answers, accepted=sorted(accepted), findings=[case_finding(f) for f in doc.findings],
+                      scope_notices=[n.message for n in doc.scope_notices])
+
+
+def case_finding(finding: Finding) -> CaseFinding:
+    """Where the finding is (line and section), never the words quoted from the report."""
+    text = [e for e in finding.evidence if e.source == "text"]
+    where = f"line {text[0].line}, {text[0].section}" if text else "allocation record"
+    fields = [{"field": e.field.removeprefix("record."), "value": e.value} for e in finding.evidence
+              if e.source == "record"]
+    return CaseFinding(code=finding.code, family=finding.family, severity=finding.severity, title=finding.title,
+                       where=where, fix=finding.fix, record_fields=fields, suppressed=finding.suppressed)
 
 
 def rate(yes: int, relevant: int, accepted: int, min_size: int | None) -> Rate:

@@ -62,6 +62,15 @@ class CaseFinding(Model):
     suppressed: bool = False
 
 
+class CaseDigest(Model):
+    """One linted case, reduced to what the audit needs (made in the worker)."""
+
+    questions: dict[str, bool | None]
+    accepted: list[str]
+    findings: list[CaseFinding]
+    scope_notices: list[str]
+
+
 class CaseResult(Model):
     row: int
     case_id: str | None

@@ -9,11 +9,11 @@ from typing import Callable
 from pydantic import BaseModel, ConfigDict
 
 from psr_check import __version__
-from psr_check.audit.aggregate import MONTH, aggregate, case_answers
-from psr_check.audit.models import AuditOutput, AuditSummary, CaseFinding, CaseResult, SampleInfo
+from psr_check.audit.aggregate import MONTH, aggregate, case_digest
+from psr_check.audit.models import AuditOutput, AuditSummary, CaseDigest, CaseResult, SampleInfo
 from psr_check.audit.stats import draw_sample, sample_size
 from psr_check.ingest.records import RecordRow, load_mapping, read_records
-from psr_check.models import AllocationRecord, Case, DocumentResult, Finding, InputError, ToolInfo
+from psr_check.models import AllocationRecord, Case, InputError, ToolInfo
 from psr_check.settings import Settings
 
 GROUP_FIELDS = {"court", "team", "report_author", "allocated_officer", "region", "report_type", "allocated_to",
@@ -43,15 +43,9 @@ def run_audit(options: AuditOptions, settings: Settings,
     batch = read_records(options.records, mapping=load_mapping(options.mapping), reports_dir=options.reports_dir,
                          region=settings.region)
     rows, sample = _sampled(batch.rows, options)
-    documents = _lint_rows([r for r in rows if r.checked], linter, settings, options, progress)
-    accepted_by_case: dict[int, set[str]] = {}
-    cases = []
-    for row in rows:
-        doc = documents.get(row.row)
-        case = _case_result(row, doc, linter)
-        if doc is not None:
-            case.questions, accepted_by_case[row.row] = case_answers(doc)
-        cases.append(case)
+    digests = _lint_rows([r for r in rows if r.checked], linter, settings, options, progress)
+    accepted_by_case = {row: set(digest.accepted) for row, digest in digests.items()}
+    cases = [_case_result(row, digests.get(row.row), linter) for row in rows]
     checks_by_question: dict[str, list[str]] = {}
     for check in linter.pack.checks:
         if check.audit_question and check.code in linter.codes:
@@ -63,7 +57,7 @@ def run_audit(options: AuditOptions, settings: Settings,
         tool=ToolInfo(version=__version__), records=options.records, policy=settings.policy or "auto",
         check_mode=linter.check_mode, group_by=options.group_by, min_group_size=linter.pack.audit.min_group_size,
         sample=sample, questions=questions, cases=cases, errors=errors, notices=batch.notices,
-        summary=_summary(cases, documents))
+        summary=_summary(cases))
 
 
 def _sampled(rows: list[RecordRow], options: AuditOptions) -> tuple[list[RecordRow], SampleInfo | None]:
@@ -77,7 +71,7 @@ def _sampled(rows: list[RecordRow], options: AuditOptions) -> tuple[list[RecordR
 
 
 def _lint_rows(rows: list[RecordRow], linter, settings: Settings, options: AuditOptions,
-               progress: Callable[[int, int], None] | None) -> dict[int, DocumentResult]:
+               progress: Callable[[int, int], None] | None) -> dict[int, CaseDigest]:
     cases = [Case(source=r.report_source or f"{options.records} row {r.row}", report=r.report, record=r.record,
                   region=r.record.region if r.record else None, policy=settings.policy, row=r.row) for r in rows]
     done = [0]
@@ -90,7 +84,7 @@ def _lint_rows(rows: list[RecordRow], linter, settings: Settings, options: Audit
     if options.workers > 1 and len(cases) > 1:
         from psr_check.parallel import lint_in_workers
 
-        outcomes = lint_in_workers(cases, settings, workers=options.workers, on_done=tick, keep_text=False)
+        outcomes = lint_in_workers(cases, settings, workers=options.workers, on_done=tick, reduce=case_digest)
     else:
         from psr_check.lint import BATCH, settle_for_batch
 
@@ -98,22 +92,19 @@ def _lint_rows(rows: list[RecordRow], linter, settings: Settings, options: Audit
             settle_for_batch()
         outcomes = []
         for case in cases:
-            doc = linter.lint_case(case)
-            doc.text = None  # the audit never shows report text: do not hold a year of it
-            outcomes.append(doc)
+            outcomes.append(case_digest(linter.lint_case(case)))  # a digest, not a year of full results
             tick(1)
-    return {row.row: doc for row, doc in zip(rows, outcomes) if isinstance(doc, DocumentResult)}
+    return {row.row: digest for row, digest in zip(rows, outcomes) if isinstance(digest, CaseDigest)}
 
 
-def _case_result(row: RecordRow, doc: DocumentResult | None, linter) -> CaseResult:
-    if not row.checked or doc is None:
+def _case_result(row: RecordRow, digest: CaseDigest | None, linter) -> CaseResult:
+    if not row.checked or digest is None:
         return CaseResult(row=row.row, case_id=row.case_id, status="skipped",
                           skip_reason=row.skip_reason or "unreadable_report", message=row.message)
     return CaseResult(row=row.row, case_id=row.case_id, status="checked",
                       report=row.report_source if row.report is not None else None,
                       groups=group_values(row.record), policy=_policy(row.record, linter),
-                      findings=[_case_finding(f) for f in doc.findings],
-                      scope_notices=[n.message for n in doc.scope_notices])
+                      questions=digest.questions, findings=digest.findings, scope_notices=digest.scope_notices)
 
 
 def group_values(record: AllocationRecord) -> dict[str, str]:
@@ -135,19 +126,9 @@ def _policy(record: AllocationRecord, linter) -> str | None:
     return policy.id if policy else None
 
 
-def _case_finding(finding: Finding) -> CaseFinding:
-    """Where the finding is (line and section), never the words quoted from the report."""
-    text = [e for e in finding.evidence if e.source == "text"]
-    where = f"line {text[0].line}, {text[0].section}" if text else "allocation record"
-    fields = [{"field": e.field.removeprefix("record."), "value": e.value} for e in finding.evidence
-              if e.source == "record"]
-    return CaseFinding(code=finding.code, family=finding.family, severity=finding.severity, title=finding.title,
-                       where=where, fix=finding.fix, record_fields=fields, suppressed=finding.suppressed)
-
-
-def _summary(cases: list[CaseResult], documents: dict[int, DocumentResult]) -> AuditSummary:
+def _summary(cases: list[CaseResult]) -> AuditSummary:
     skipped = Counter(c.skip_reason for c in cases if c.status == "skipped")
-    severities = Counter(f.severity for d in documents.values() for f in d.findings if not f.suppressed)
+    severities = Counter(f.severity for c in cases for f in c.findings if not f.suppressed)
     return AuditSummary(rows=len(cases), checked=sum(c.status == "checked" for c in cases),
                         skipped=sum(skipped.values()), skipped_by_reason=dict(sorted(skipped.items())),
                         findings_by_severity={s: severities.get(s, 0) for s in ("error", "warning", "info")})
