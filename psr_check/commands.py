@@ -160,10 +160,19 @@ def explain(code: str, settings: Settings) -> str | None:
     ]
     if check.references:
         lines.append(f"  References: {'; '.join(check.references)}")
-    lines += ["", "Example that is flagged", *_indent(firing.text), "",
-              "What to do", f"  {check.fix}", "", "Example that passes", *_indent(silent.text), "",
+    lines += ["", "Example that is flagged", *_example(firing), "",
+              "What to do", f"  {check.fix}", "", "Example that passes", *_example(silent), "",
               f"Defined in {check.origin}"]
     return "\n".join(lines)
+
+
+def _example(test) -> list[str]:
+    """The example text, and the allocation record it is checked with (record checks differ only there)."""
+    lines = _indent(test.text)
+    if test.record:
+        fields = ", ".join(f"{k}: {v}" for k, v in test.record.items())
+        lines.append(f"  with the record: {fields}")
+    return lines
 
 
 def _indent(text: str) -> list[str]:

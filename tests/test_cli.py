@@ -298,3 +298,11 @@ def test_missing_config_file_is_one_plain_line(cli, decode, tmp_path):
     result = cli("lint", "d.txt", "--config", "nope.toml")
     assert result.returncode == 2 and decode(result)[1].strip() == (
         "psr-check: nope.toml: no such configuration file: check the --config path")
+
+
+def test_rules_explain_shows_the_record_a_record_check_is_judged_with(cli, decode):
+    result = cli("rules", "explain", "AL004")
+    stdout, _ = decode(result)
+    assert result.returncode == 0
+    assert "with the record: sentence_date: 2026-03-01, allocation_date: 2026-03-12" in stdout
+    assert "with the record: sentence_date: 2026-03-01, allocation_date: 2026-03-11" in stdout
