@@ -122,8 +122,8 @@ def test_text_box_in_the_header_is_ignored(tmp_path):
 
 def test_tracked_changes_inside_a_text_box(tmp_path):
     content = ('<w:p><w:r><w:t xml:space="preserve">DA check: </w:t></w:r>'
-               f'<w:del w:id="7" w:author="x"><w:r><w:delText>awaiting</w:delText></w:r></w:del>'
-               f'<w:ins w:id="8" w:author="x"><w:r><w:t>nil trace</w:t></w:r></w:ins></w:p>')
+               '<w:del w:id="7" w:author="x"><w:r><w:delText>awaiting</w:delText></w:r></w:del>'
+               '<w:ins w:id="8" w:author="x"><w:r><w:t>nil trace</w:t></w:r></w:ins></w:p>')
     document = docx.Document()
     document.add_paragraph("Sources")._p.append(_text_box_run(content))
     assert _read(document, tmp_path) == ["Sources", "DA check: nil trace"]

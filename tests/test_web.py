@@ -7,7 +7,6 @@ same file and compare bytes.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import socket
@@ -19,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from word_files import docx_bytes
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[test]'")
 
@@ -56,18 +56,6 @@ def expected_json(linter, text: str, name: str = "pasted text", **options) -> st
     case = case_from_text(text, name, options.get("report_type"))
     case.record, case.region = options.get("record"), options.get("region")
     return render(build_output([linter.lint_case(case)], []), "json")
-
-
-def docx_bytes(text: str) -> bytes:
-    """A Word file holding ``text``, one paragraph a line (python-docx, as Word would save it)."""
-    import docx
-
-    document = docx.Document()
-    for line in text.split("\n"):
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def error_of(response) -> dict:

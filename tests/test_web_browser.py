@@ -8,11 +8,11 @@ downloads a browser. The tests skip only when no Chromium is installed (`.ci/run
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
+from word_files import docx_bytes
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -70,17 +70,6 @@ def dev_draft() -> dict:
     raise AssertionError("corpus/dev/da1.jsonl has no case with a DA gap")
 
 
-def word_file(text: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for line in text.split("\n"):
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def tag_codes(page) -> set[str]:
     """The finding codes labelled inline after the highlighted words."""
     return set(page.locator(".report-text a.tag").all_inner_texts())
@@ -108,7 +97,7 @@ def test_paste_a_draft_and_see_the_findings_highlighted(page, server):
 def test_upload_a_word_draft_and_see_its_codes(page, linter, tmp_path):
     case = dev_draft()
     draft = tmp_path / "draft.docx"
-    draft.write_bytes(word_file(case["text"]))
+    draft.write_bytes(docx_bytes(case["text"]))
     page.set_input_files("#file", str(draft))
     expect(page.locator("#file-note")).to_contain_text("Chosen: draft.docx")
     page.click("#check")
@@ -176,7 +165,7 @@ def test_too_big_a_file_is_said_before_uploading(page, tmp_path):
 def test_download_is_the_lint_html_report(page, linter, tmp_path):
     case = dev_draft()
     draft = tmp_path / "draft.docx"
-    draft.write_bytes(word_file(case["text"]))
+    draft.write_bytes(docx_bytes(case["text"]))
     page.set_input_files("#file", str(draft))
     page.click("#check")
     with page.expect_download() as waiting:

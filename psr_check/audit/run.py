@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Callable
 
 from pydantic import BaseModel, ConfigDict
@@ -139,7 +138,3 @@ def validate_group_by(names: list[str]) -> list[str]:
     if unknown:
         raise ValueError(f"--group-by {', '.join(unknown)}: choose from {', '.join(sorted(GROUP_FIELDS))}")
     return names
-
-
-def records_path_ok(path: str) -> bool:
-    return Path(path).is_file()
