@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from psr_check.annotate.anchored import AnchoredMatcher
-from psr_check.annotate.names import named_pairs
+from psr_check.annotate.names import NameFinder
 from psr_check.annotate.sentences import sentence_starts
 
 
@@ -54,6 +54,7 @@ class ConceptMatcher:
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.patterns = AnchoredMatcher(nlp.vocab, validate=True)
+        self.names = {c["id"]: NameFinder(c["named"]) for c in self.order if c.get("named")}
         lemmatise = nlp.get_pipe("psr_lemma")
         for concept in self.order:
             cid, origin = concept["id"], concept.get("_origin", "")
@@ -80,10 +81,9 @@ class ConceptMatcher:
             cid = concept["id"]
             for other in concept.get("include", []):
                 found[cid].extend(found[other])
-            if concept.get("named"):  # "his partner, Jade" … "Jade did not support the prosecution"
-                rule = concept["named"]
-                beside = [pair for name in rule["beside"] for pair in found[name]]
-                found[cid].extend(named_pairs(doc, beside, set(rule.get("not_names", []))))
+            if cid in self.names:  # "his partner, Jade" … "Jade did not support the prosecution"
+                beside = [pair for name in concept["named"]["beside"] for pair in found[name]]
+                found[cid].extend(self.names[cid].pairs(doc, beside))
             for rule in concept.get("near", []):
                 barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                 found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid, barriers))

@@ -84,6 +84,8 @@ class NamedRule(RuleModel):
 
     beside: list[str] = Field(min_length=1)
     not_names: list[str] = Field(default_factory=list)  # capitalised words that are never names here
+    titles: list[str] = Field(min_length=1)             # "Ms Lee": a title and a surname name one person
+    joiners: list[str] = Field(default_factory=list)    # may stand between the relation word and the name
 
 
 class ConceptDef(RuleModel):
