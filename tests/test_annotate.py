@@ -64,9 +64,22 @@ def test_upper_case_heading(nlp):
 def test_inline_label_heading(nlp):
     text = "Offence analysis\nHe took wine.\nSources: CPS papers; PNC print.\nHe was remorseful."
     sections = nlp(text)._.sections
-    assert [s.id for s in sections] == ["offence", "sources"]
+    assert [s.id for s in sections] == ["offence", "sources", "other"]
     assert sections[1].heading.startswith("Sources")
     assert text[sections[1].start:].startswith("Sources:")
+    # a sources list given on its heading line ends with the line (rules/sections.yaml
+    # one_line_when_inline): the bullets of an oral record under it are not more sources
+    assert text[sections[2].start:] == "He was remorseful."
+
+
+def test_sources_heading_on_its_own_line_keeps_the_lines_under_it(nlp):
+    text = "Sources:\n- CPS papers\n- Police DA check: nil trace\nOffence analysis\nHe took wine."
+    assert [s.id for s in nlp(text)._.sections] == ["sources", "offence"]
+
+
+def test_inline_sources_before_a_heading_adds_no_empty_section(nlp):
+    text = "Sources: CPS; PNC.\nOffence analysis\nHe took wine."
+    assert [s.id for s in nlp(text)._.sections] == ["sources", "offence"]
 
 
 def test_unknown_all_caps_heading_is_other(nlp):

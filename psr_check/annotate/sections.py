@@ -72,6 +72,7 @@ class SectionFinder:
         self.preamble = sections.get("preamble_section", "details")
         self.unknown = sections.get("unknown_section", "other")
         self.lookup: dict[str, str] = {}
+        self.one_line = {s["id"] for s in sections.get("sections", []) if s.get("one_line_when_inline")}
         for section in sections.get("sections", []):
             for heading in section["headings"]:
                 self.lookup[normalise_heading(heading)] = section["id"]
@@ -116,7 +117,11 @@ class SectionFinder:
             if sid is not None:
                 start = offset + (len(line) - len(line.lstrip()))
                 headings.append((start, sid, _heading_text(line)))
+                if sid in self.one_line and _inline_value(line):
+                    headings.append((offset + len(line) + 1, self.unknown, ""))  # its list ends with the line
             offset += len(line) + 1
+        headings = [h for i, h in enumerate(headings)
+                    if h[0] < len(text) and not (i + 1 < len(headings) and headings[i + 1][0] <= h[0])]
         spans: list[SectionSpan] = []
         first = headings[0][0] if headings else len(text)
         if text[:first].strip():
@@ -137,6 +142,12 @@ def _looks_like_heading(line: str) -> bool:
 
 
 _SMALL_WORDS = {"and", "of", "the", "to", "for", "in", "on", "a", "an", "or", "with", "by"}
+
+
+def _inline_value(line: str) -> str:
+    """What follows the heading on its own line: "CPS; PNC" in ``Sources: CPS; PNC``, else ""."""
+    parts = _SPLIT.split(line.strip(), maxsplit=1)
+    return parts[1].strip() if len(parts) == 2 and len(parts[0].split()) <= 6 else ""
 
 
 def _heading_text(line: str) -> str:

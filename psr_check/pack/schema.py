@@ -56,6 +56,9 @@ class SectionDef(RuleModel):
     id: str = Field(pattern=r"^[a-z_]+$")
     headings: list[str] = Field(min_length=1)
     implies: list[ContextState] = Field(default_factory=list)
+    # "Sources: interview; CPS; PNC (nil)." with its list on the heading line is the whole section:
+    # the bullets under it in an oral record are the record, not more sources
+    one_line_when_inline: bool = False
 
 
 class SectionsFile(RuleModel):
