@@ -262,9 +262,12 @@ def _eager_programme_values(facts, catalogue) -> dict:
     proposed, _ = p.proposed_programmes(facts, catalogue)
     cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
     low_risk_excluded = risk == "low" and (cut is None or date is None or date >= cut)
-    indicated = bool(p._indicating(needs, risk)) and not low_risk_excluded and not p._custody_proposed(facts)
+    needs_risk = catalogue.no_previous_unstated_risk if risk is None and catalogue.no_previous_unstated_risk \
+        and p._has(facts, "NO_PREVIOUS") else risk
+    indicated = bool(p._indicating(needs, needs_risk)) and not low_risk_excluded and not p._custody_proposed(facts)
     suggestions = [] if low_risk_excluded else p.suggest(catalogue, needs, sex, risk, facts.region, date)
-    ineligible = [(q, why) for q in proposed for why in [p._ineligible(q, needs, sex, risk, date, cut)] if why]
+    eligible_for = needs | p.partner_context(facts)
+    ineligible = [(q, why) for q in proposed for why in [p._ineligible(q, eligible_for, sex, risk, date, cut)] if why]
     retired = [q for q in proposed if p._retired(q, date)]
     return {
         "indicated": indicated, "considered": bool(proposed) or p.programme_ruled_out(facts),

@@ -39,7 +39,13 @@ class NameFinder:
                     found.append((i - 1, i + 1))
                 elif (token.text,) in keys and prev not in self.titles:
                     found.append((i, i + 1))
+            elif i > 0 and self._is_surname(token) and (doc[i - 1].lower_.rstrip("."), token.text) in keys:
+                found.append((i - 1, i + 1))  # "Ms Lane": a surname that is also a place word
         return found
+
+    def _is_surname(self, token) -> bool:
+        """After a title or a forename a place word is a surname: Ms Abbie Lane, Mr Tom Close."""
+        return token.is_title and token.is_alpha and len(token) > 1 and token.lower_ not in self.titles
 
     def _is_name(self, token) -> bool:
         return (token.is_title and token.is_alpha and len(token) > 1 and token.text not in self.not_names
@@ -52,8 +58,8 @@ class NameFinder:
         title = doc[i].lower_.rstrip(".")
         if title in self.titles and i + 1 < len(doc) and self._is_name(doc[i + 1]):
             j = i + 1
-            while j + 1 < len(doc) and self._is_name(doc[j + 1]) and j - i < 3:
-                j += 1  # "Ms Jade Smith": the surname is the last of the run
+            while j + 1 < len(doc) and j - i < 3 and (self._is_name(doc[j + 1]) or self._is_surname(doc[j + 1])):
+                j += 1  # "Ms Jade Smith", "Ms Abbie Lane": the surname is the last of the run
             return {(title, doc[j].text)}
         if self._is_name(doc[i]) and not doc[i].is_sent_start:
             return {(doc[i].text,)}

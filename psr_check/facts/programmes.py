@@ -17,6 +17,7 @@ from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
 _SET_ASIDE = {"negated", "hypothetical", "other_person"}
+_OFFENCE_ACCOUNT = ("offence", "details", "other")
 _LEVEL = r"(very high|high|medium|med|low)"
 _RISK_PATTERNS = [
     re.compile(rf"\b(?:RoSH|risk of serious harm|risk of harm)\b[^.\n]{{0,40}}?\b{_LEVEL}\b", re.IGNORECASE),
@@ -50,6 +51,13 @@ def programme_calculator(catalogue: ProgrammesFile):
         proposed, proposed_evidence = proposed_programmes(facts, catalogue)
         low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
 
+        def needs_risk() -> str | None:
+            """The level general needs are judged at: the stated one, else low for a first offence."""
+            stated = risk()[0]
+            if stated is None and catalogue.no_previous_unstated_risk and _has(facts, "NO_PREVIOUS"):
+                return catalogue.no_previous_unstated_risk
+            return stated
+
         def low_risk_excluded() -> bool:
             return risk()[0] == "low" and (low_risk_cut is None or date() is None or date() >= low_risk_cut)
 
@@ -57,8 +65,9 @@ def programme_calculator(catalogue: ProgrammesFile):
             return [] if low_risk_excluded() else suggest(catalogue, needs, sex(), risk()[0], facts.region, date())
 
         def ineligible() -> list[tuple[Programme, str]]:
+            eligible_for = needs | partner_context(facts)
             return [(p, why) for p in proposed
-                    for why in [_ineligible(p, needs, sex(), risk()[0], date(), low_risk_cut)] if why]
+                    for why in [_ineligible(p, eligible_for, sex(), risk()[0], date(), low_risk_cut)] if why]
 
         def suggestions_text() -> str:
             region = facts.region
@@ -68,7 +77,7 @@ def programme_calculator(catalogue: ProgrammesFile):
 
         makers = {
             # _indicating(∅, any risk) is ∅: with no need found the risk level is not read
-            "indicated": lambda: bool(needs) and bool(_indicating(needs, risk()[0])) and not low_risk_excluded()
+            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk())) and not low_risk_excluded()
             and not _custody_proposed(facts),
             "considered": lambda: bool(proposed) or programme_ruled_out(facts),
             "proposal_present": lambda: _proposal_present(facts),
@@ -193,9 +202,10 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
     partner_violence = [m for m in facts.mentions.get("DA_INDICATOR", []) if _counts(m)
                         and any(p.start >= m.start and p.end <= m.end for p in facts.mentions.get("INTIMATE_PARTNER", []))]
     # a relationship may be over ("separated in 2024"): historical does not set it aside
+    # the offence account: under its heading, or in a headingless report (as DA001 reads it)
     offence_partner = [m for m in facts.mentions.get("PARTNER_LINK", [])
-                       if m.section == "offence" and not (_SET_ASIDE & set(m.states)) and not m.in_heading]
-    offence_violence = [m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m) and m.section == "offence"]
+                       if m.section in _OFFENCE_ACCOUNT and not (_SET_ASIDE & set(m.states)) and not m.in_heading]
+    offence_violence = [m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m, _OFFENCE_ACCOUNT)]
     partner_terms = [m for m in facts.mentions.get("IPV_TERM", []) if _counts(m)]
     if partner_violence or partner_terms or (offence_partner and offence_violence):
         needs.add("intimate_partner_violence")
@@ -207,6 +217,22 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
     take("LEARNING_DISABILITY", "learning_disability")
     take("GANG_EXTREMISM", "gang_extremism")
     return needs, evidence
+
+
+def partner_context(facts) -> set[str]:
+    """Partner abuse the report shows anywhere, for judging a proposed partner-violence programme.
+
+    A need that *calls for* a programme must be in the offence; a programme proposed for partner
+    abuse is only "not for this person" when the report shows no partner abuse at all: DA
+    indicators, or violence in the offence account, with a partner in the report ("his partner, Ms
+    Shaw" … "threatened to put her through the window") make BBR or Building Choices fit (AP002
+    would otherwise tell the author to withdraw it).
+    """
+    indicators = [m for m in facts.mentions.get("DA_INDICATOR", []) if not (_SET_ASIDE & set(m.states))] + [
+        m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m, _OFFENCE_ACCOUNT)]
+    partners = [m for name in ("INTIMATE_PARTNER", "NAMED_PARTNER", "PARTNER_LINK")
+                for m in facts.mentions.get(name, []) if not (_SET_ASIDE & set(m.states))]
+    return {"intimate_partner_violence"} if indicators and partners else set()
 
 
 def _counts(mention: Mention, sections: tuple[str, ...] | None = None) -> bool:
@@ -243,9 +269,11 @@ def programme_ruled_out(facts) -> bool:
     """A programme (named or in general) set aside with a reason, or negated ("no programme")."""
     for concept in ("PROGRAMME_NAME", "PROGRAMME_GENERIC"):
         for mention in facts.mentions.get(concept, []):
-            if mention.in_heading:
-                continue
-            if "negated" in mention.states or _in_clause(facts, mention, "RULE_OUT"):
+            if "historical" in mention.states and mention.section != "proposal":
+                continue  # "on licence in 2019 he completed TSP": history, unless the proposal uses it as a reason
+            if _in_clause(facts, mention, "RULE_OUT"):
+                return True  # a label's value is in its clause: "Accredited programme: … she could not attend"
+            if "negated" in mention.states and not mention.in_heading:
                 return True
     return False
 
@@ -302,10 +330,13 @@ def _custody_proposed(facts) -> bool:
     for mention in facts.mentions.get("CUSTODY_PROPOSAL", []):
         if _SET_ASIDE & set(mention.states) or not _in_clause(facts, mention, "PROPOSE_WORD"):
             continue
-        clause = facts.text[mention.sent_start:mention.sent_end].lower()
-        if "suspended" not in clause and "threshold" not in clause and "alternative to" not in clause:
+        if not _in_clause(facts, mention, "CUSTODY_NOT_PROPOSED"):
             return True
     return False
+
+
+def _has(facts, concept: str) -> bool:
+    return any(not (_SET_ASIDE & set(m.states)) for m in facts.mentions.get(concept, []))
 
 
 def _in_clause(facts, mention: Mention, concept: str) -> bool:

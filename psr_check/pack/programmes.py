@@ -36,6 +36,9 @@ class ProgrammesFile(RuleModel):
     source: str
     as_of: str
     low_risk_not_offered_from: str | None = Field(default=None, pattern=_DATE)
+    # the risk assumed, for general violence and thinking needs only, when no level is stated and the
+    # report says there are no previous convictions (concept NO_PREVIOUS): a first offence is low on OGRS
+    no_previous_unstated_risk: Literal["low", "medium", "high", "very high"] | None = None
     regions: list[str]
     programmes: list[Programme]
 
