@@ -1,5 +1,8 @@
 """Means and financial orders: relevant weekly income and what a proposed total would take to pay.
 
+The figures and the words read around a sum of money ("a week", "rent", "in total") are in
+rules/fines.yaml; facts/money_words.py compiles the words once per rule pack.
+
 The model (rules/fines.yaml, Sentencing Council): net weekly income over the threshold is used
 as it is; benefits only or a low income is deemed at the threshold; with no information the
 court assumes a higher figure. The suggested weekly payment for that income, over the normal
@@ -11,32 +14,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from psr_check.facts.money_words import MoneyPatterns, compile_money_words
 from psr_check.models import Mention
 from psr_check.pack.fines import FinesFile
 
 # "£1,200", "£85.50", and ranges "£250-300pw" / "£250–£300 a week" (the lower figure is used)
 _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)(?:\s*[-–]\s*£?\s*\d[\d,]*(?:\.\d{1,2})?)?")
-# "£85 a week", "£1,500 per month", "£400pm", "£20 per fortnight"
-_PERIOD = re.compile(
-    r"^\s*(?:net\s+)?(?:a|per|each|every|/|p)\s*\.?\s*(week|wk|w|month|mth|m|calendar month|fortnight|"
-    r"two weeks|year|yr|annum|a)\b|^\s*(weekly|monthly|fortnightly|annually|pw|pm|pcm|pa)\b",
-    re.IGNORECASE)
-_TO_WEEKLY = {"week": 1.0, "wk": 1.0, "w": 1.0, "weekly": 1.0, "pw": 1.0,
-              "month": 12 / 52, "mth": 12 / 52, "m": 12 / 52, "calendar month": 12 / 52, "monthly": 12 / 52,
-              "pm": 12 / 52, "pcm": 12 / 52, "fortnight": 0.5, "two weeks": 0.5, "fortnightly": 0.5,
-              "year": 1 / 52, "yr": 1 / 52, "annum": 1 / 52, "annually": 1 / 52, "pa": 1 / 52}
-_OUTGOINGS = re.compile(r"\b(rent|debts?|arrears|repay\w*|deduct\w*|loans?|owe[sd]?|bills?|spend\w*|"
-                        r"instal\w*|pay(?:s|ing)?|paid|costs?|fine|compensation|surcharge|towards|"
-                        r"worth|value|stole|took|damage|maintenance|child support|CSA|mortgage|council tax|"
-                        r"gambl\w*|habit|drugs?|cocaine|heroin|crack|alcohol|drink\w*)\b", re.IGNORECASE)
-
-
-_OTHERS_INCOME = re.compile(r"\b(household|joint|combined|family income|wife's|husband's|partner's|"
-                            r"girlfriend's|boyfriend's|mother's|father's|parents')\b", re.IGNORECASE)
-_INCOME_LEAD = re.compile(r"\b(on|at|income of|earns?|earning|receives?|gets|wages? of)\s*(about|around|roughly|approx\.?)?\s*$",
-                          re.IGNORECASE)
-_TOTAL_LEAD = re.compile(r"(=|\btotal(?:ling)?(?: of)?|\bin total|\baltogether|\btotals?)\s*(?:of\s*)?(about|around|roughly|approx\.?)?\s*$",
-                         re.IGNORECASE)
 
 
 def suggested_weekly_payment(income: float, fines: FinesFile) -> float:
@@ -53,10 +36,11 @@ def suggested_weekly_payment(income: float, fines: FinesFile) -> float:
 
 def means_calculator(fines: FinesFile):
     """The calculator Facts calls: derives the "means" and "fine" groups from one reading."""
+    words = compile_money_words(fines.money_words)
 
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
-        income, income_evidence = net_weekly_income(facts)
-        info = _has(facts, "MEANS_INFO") or income is not None or _period_amounts(facts)
+        income, income_evidence = net_weekly_income(facts, words)
+        info = _has(facts, "MEANS_INFO") or income is not None or _period_amounts(facts, words)
         rwi_rules = fines.relevant_weekly_income
         if income is not None and income > rwi_rules.low_income_threshold:
             rwi, basis = income, f"actual: net £{income:,.0f} a week"
@@ -65,7 +49,7 @@ def means_calculator(fines: FinesFile):
         else:
             rwi, basis = rwi_rules.no_information, "assumed: no information about means"
         rate = suggested_weekly_payment(rwi, fines)
-        total, parts, amount_evidence = proposed_total(facts)
+        total, parts, amount_evidence = proposed_total(facts, words)
         means = {"net_weekly_income": income, "relevant_weekly_income": rwi, "rwi_basis": basis,
                  "information_present": info}
         fine = {
@@ -82,9 +66,9 @@ def means_calculator(fines: FinesFile):
     return calculate
 
 
-def _period_amounts(facts) -> bool:
+def _period_amounts(facts, words: MoneyPatterns) -> bool:
     """A sum of money per week or month outside the proposal says something about means."""
-    return any(_weekly(m, facts.text) is not None and _section_at(facts, m.start()) != "proposal"
+    return any(_weekly(m, facts.text, words) is not None and _section_at(facts, m.start()) != "proposal"
                for m in _MONEY.finditer(facts.text))
 
 
@@ -93,7 +77,7 @@ def _section_at(facts, offset: int) -> str:
     return found[-1] if found else "other"
 
 
-def net_weekly_income(facts) -> tuple[float | None, list[Mention]]:
+def net_weekly_income(facts, words: MoneyPatterns) -> tuple[float | None, list[Mention]]:
     """The largest income stated with a period ("£1,500 a month" → £346 a week, "£480 pw net").
 
     Any sum per week or month counts unless it is an outgoing (rent, debts, payments), sits in a
@@ -106,18 +90,18 @@ def net_weekly_income(facts) -> tuple[float | None, list[Mention]]:
     evidence: list[Mention] = []
     text = facts.text
     for match in _MONEY.finditer(text):
-        weekly = _weekly(match, text)
+        weekly = _weekly(match, text, words)
         if weekly is None:
             continue
         before = text[max(0, match.start() - 30):match.start()]
         line_start = text.rfind("\n", 0, match.start()) + 1
-        if _OUTGOINGS.search(before[-(match.start() - line_start):] if match.start() - line_start < 30 else before):
+        if words.outgoings.search(before[-(match.start() - line_start):] if match.start() - line_start < 30 else before):
             continue
         if any(start <= match.start() < end for start, end in set_aside):
             continue
-        if _OTHERS_INCOME.search(text[line_start:match.start()]):
+        if words.others_income.search(text[line_start:match.start()]):
             continue  # the household's or a partner's income is not the person's means
-        if _section_at(facts, match.start()) == "proposal" and not _INCOME_LEAD.search(before):
+        if _section_at(facts, match.start()) == "proposal" and not words.income_lead.search(before):
             continue
         if best is None or weekly > best:
             best = weekly
@@ -125,7 +109,7 @@ def net_weekly_income(facts) -> tuple[float | None, list[Mention]]:
     return (round(best, 2) if best is not None else None), evidence
 
 
-def proposed_total(facts) -> tuple[float, list[tuple[str, float]], list[Mention]]:
+def proposed_total(facts, words: MoneyPatterns) -> tuple[float, list[tuple[str, float]], list[Mention]]:
     """Sum of the amounts stated beside proposed fines, compensation, costs and surcharge."""
     orders = [m for m in facts.mentions.get("FINANCIAL_ORDER", []) if _is_proposed(facts, m)]
     if not orders:
@@ -138,13 +122,12 @@ def proposed_total(facts) -> tuple[float, list[tuple[str, float]], list[Mention]
     for start, end in clauses:
         clause = facts.text[start:end]
         for match in _MONEY.finditer(clause):
-            if _weekly(match, clause) is not None:
+            if _weekly(match, clause, words) is not None:
                 continue  # an instalment or an income, not an order
-            if re.search(r"\b(RWI|income|earn\w*|wages?|worth|value[ds]?|savings)\b[^£]{0,15}$",
-                         clause[max(0, match.start() - 30):match.start()], re.IGNORECASE):
+            if words.not_an_order.search(clause[max(0, match.start() - 30):match.start()]):
                 continue  # "(RWI approx £565)", "goods worth £74": not an order
             amount = _amount(match)
-            if _TOTAL_LEAD.search(clause[max(0, match.start() - 20):match.start()]):
+            if words.total_lead.search(clause[max(0, match.start() - 20):match.start()]):
                 # "£780 + £312 + £85 = £1,177": the stated total replaces its parts
                 parts = [p for p in parts if p[2] != (start, end)]
                 evidence = [e for e in evidence if not (start <= e.start < end)]
@@ -155,7 +138,7 @@ def proposed_total(facts) -> tuple[float, list[tuple[str, float]], list[Mention]
             if key in seen:
                 continue
             seen.add(key)
-            parts.append((_label(clause, match.start()), amount, (start, end)))
+            parts.append((_label(clause, match.start(), words), amount, (start, end)))
             evidence.append(_amount_mention(facts, start + match.start(), start + match.end(), orders[0]))
     return round(sum(a for _, a, _ in parts), 2), [(label, a) for label, a, _ in parts], evidence
 
@@ -182,20 +165,20 @@ def _amount(match: re.Match) -> float:
     return pounds + (float(pence.ljust(2, "0")) / 100 if pence else 0.0)
 
 
-def _weekly(match: re.Match, clause: str) -> float | None:
-    period = _PERIOD.match(clause[match.end():match.end() + 25])
+def _weekly(match: re.Match, clause: str, words: MoneyPatterns) -> float | None:
+    period = words.period.match(clause[match.end():match.end() + 25])
     if not period:
         return None
     word = (period.group(1) or period.group(2) or "").lower()
-    if word == "a":
+    if word in words.not_a_period:
         return None
-    return _amount(match) * _TO_WEEKLY.get(word, 1.0)
+    return _amount(match) * words.to_weekly.get(word, 1.0)
 
 
-def _label(clause: str, at: int) -> str:
+def _label(clause: str, at: int, words: MoneyPatterns) -> str:
     before = clause[max(0, at - 40):at].lower()
-    for word in ("compensation", "surcharge", "costs", "fine"):
-        if word in before:
+    for word in words.order_labels:
+        if word.lower() in before:
             return word
     return "order"
 
