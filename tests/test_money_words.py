@@ -131,3 +131,21 @@ def test_the_words_are_compiled_once_per_calculator_not_per_document(linter, mon
         doc.user_data["psr_text"] = text
         build_facts(linter.nlp(doc), record=None, check_mode=linter.check_mode, calculators=(calculate,))
     assert calls == [1]
+
+
+@pytest.mark.parametrize("text, weekly", [
+    ("He earns £24,000 pa from the warehouse.\nProposal: fine £600.", 461.54),
+    ("He earns £24,000 p.a. from the warehouse.\nProposal: fine £600.", 461.54),
+    ("He earns £300 pw.\nProposal: fine £600.", 300.0),
+    ("He earns £1,300 per month.\nProposal: fine £600.", 300.0),
+])
+def test_a_unit_word_alone_is_read_before_a_per_word(linter, text, weekly):
+    """"pa" is per annum: the unit words alone are tried before "p" + a unit ("a" is no unit)."""
+    fines = linter.pack.fines
+    assert _derived(linter, fines, text)["means"]["net_weekly_income"] == weekly
+
+
+def test_an_entry_ending_in_an_apostrophe_is_a_whole_word(linter):
+    """"His parents' income is £600 a week" is not the person's own means."""
+    text = "His parents' income is £600 a week.\nProposal: fine £600."
+    assert _derived(linter, linter.pack.fines, text)["means"]["net_weekly_income"] is None

@@ -17,8 +17,8 @@ WEEKS_PER_UNIT = {"week": 1.0, "month": 12 / 52, "fortnight": 0.5, "year": 1 / 5
 
 @dataclass(frozen=True)
 class MoneyPatterns:
-    """Compiled patterns for one rule pack. ``period`` has two groups: a unit word after a per
-    word (group 1) or a unit word alone (group 2); ``to_weekly`` turns either into a factor."""
+    """Compiled patterns for one rule pack. ``period`` has two groups: a unit word alone (group 1)
+    or a unit word after a per word (group 2); ``to_weekly`` turns either into a factor."""
 
     period: re.Pattern
     to_weekly: dict[str, float]
@@ -38,8 +38,10 @@ def compile_money_words(words: MoneyWords) -> MoneyPatterns:
     alone = [w for _, p in units for w in p.alone]
     qualifier = f"(?:(?:{_one_of(map(re.escape, words.before_per))})\\s+)?" if words.before_per else ""
     hedge = f"({_one_of(words.hedges)})?"
-    period = (rf"^\s*{qualifier}(?:{_one_of(map(re.escape, words.per))})\s*\.?\s*"
-              rf"({_one_of(map(re.escape, after_per))})\b|^\s*({_one_of(map(re.escape, alone))})\b")
+    # a unit word alone is tried first, so "£100 pa" is per annum and not "p" + "a" (not_a_period)
+    period = (rf"^\s*({_one_of(map(re.escape, alone))})(?!\w)|"
+              rf"^\s*{qualifier}(?:{_one_of(map(re.escape, words.per))})\s*\.?\s*"
+              rf"({_one_of(map(re.escape, after_per))})\b")
     return MoneyPatterns(
         period=_compile(period),
         to_weekly={w.lower(): WEEKS_PER_UNIT[unit] for unit, p in units for w in p.after_per + p.alone},
@@ -63,7 +65,8 @@ def _one_of(items) -> str:
 
 
 def _whole_words(fragments: list[str]) -> str:
-    return rf"\b({_one_of(fragments)})\b"
+    """Whole words; an entry may end in an apostrophe ("parents'"), so the end is "no letter next"."""
+    return rf"\b({_one_of(fragments)})(?!\w)"
 
 
 def _leads(fragments: list[str]) -> str:
