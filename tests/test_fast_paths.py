@@ -93,6 +93,28 @@ def test_anchored_matcher_on_edge_patterns(nlp):
         assert anchored(doc) == list(plain(doc)), text
 
 
+@pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
+def test_patterns_ruled_out_for_a_document_never_match_in_it(nlp, docs, component, attribute):
+    """A pattern is skipped for a document when a token it needs is nowhere in it: never one that
+    spaCy's Matcher finds there; and it does skip most patterns in most documents."""
+    anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
+    ruled_out = kept = 0
+    for doc in docs:
+        if not len(doc):
+            continue
+        table = doc.to_array(anchored._columns).astype("uint64").reshape(len(doc), -1)
+        distinct = {c: set(table[:, c].tolist()) for c in anchored._word_columns}
+        for index, (key, pattern) in enumerate(anchored.patterns):
+            matcher = Matcher(nlp.vocab)
+            matcher.add(key, [pattern])
+            if not anchored._possible(index, distinct):
+                assert not matcher(doc), (key, pattern, doc.text[:80])
+                ruled_out += 1
+            else:
+                kept += 1
+    assert ruled_out > kept
+
+
 def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
     anchored = AnchoredMatcher(nlp.vocab)
     anchored.add("X", [[{"LOWER": "not"}, {"OP": "+"}, {"LOWER": "returned"}]])
