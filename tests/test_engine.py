@@ -263,3 +263,18 @@ def test_policy_check_in_when():
     assert [x.code for x in evaluate_checks(pack, facts(check_mode="universal")).findings] == ["DA105"]
     assert evaluate_checks(pack, facts(check_mode="indicator-led")).findings == []
     assert evaluate_checks(pack, facts(mention("T", 0, 5), check_mode="universal")).findings == []
+
+
+def test_worked_out_once_per_condition_never_for_another():
+    """What the engine keeps per condition (its description, whether it is judged per trigger)
+    is the same as worked out afresh, and an entry left by another object under the same id is
+    not used."""
+    from psr_check.engine import conditions as c
+
+    same = Condition.model_validate({"any": [{"concept": "A", "same_sentence": True}, {"concept": "B"}]})
+    plain = Condition.model_validate({"concept": "B", "states": {"exclude": ["negated"]}})
+    assert c.uses_same_sentence(same) is True and c.uses_same_sentence(plain) is False
+    assert c.uses_same_sentence(same) is True  # from the cache
+    cache = {id(plain): (same, "not for this condition")}
+    assert c._memo(cache, plain, c._describe) == c._describe(plain) == "concept B (not negated)"
+    assert cache[id(plain)] == (plain, "concept B (not negated)")

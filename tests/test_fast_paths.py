@@ -93,6 +93,28 @@ def test_anchored_matcher_on_edge_patterns(nlp):
         assert anchored(doc) == list(plain(doc)), text
 
 
+@pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
+def test_patterns_ruled_out_for_a_document_never_match_in_it(nlp, docs, component, attribute):
+    """A pattern is skipped for a document when a token it needs is nowhere in it: never one that
+    spaCy's Matcher finds there; and it does skip most patterns in most documents."""
+    anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
+    ruled_out = kept = 0
+    for doc in docs:
+        if not len(doc):
+            continue
+        table = doc.to_array(anchored._columns).astype("uint64").reshape(len(doc), -1)
+        distinct = {c: set(table[:, c].tolist()) for c in anchored._word_columns}
+        for index, (key, pattern) in enumerate(anchored.patterns):
+            matcher = Matcher(nlp.vocab)
+            matcher.add(key, [pattern])
+            if not anchored._possible(index, distinct):
+                assert not matcher(doc), (key, pattern, doc.text[:80])
+                ruled_out += 1
+            else:
+                kept += 1
+    assert ruled_out > kept
+
+
 def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
     anchored = AnchoredMatcher(nlp.vocab)
     anchored.add("X", [[{"LOWER": "not"}, {"OP": "+"}, {"LOWER": "returned"}]])
@@ -181,7 +203,8 @@ def test_context_states_equal_every_cue_for_every_mention(nlp, docs):
         for cid in tagger.concepts:
             applicable = tagger._applicable(cues, cid)
             for span in doc.spans[cid]:
-                assert span._.states == tagger._states(span, applicable, stops, bounds, where)
+                assert span._.states == tagger._states(cid, span.start, span.end, span.start_char, applicable,
+                                                       stops, bounds, where, doc.user_data.get("psr_parts", {}))
                 checked += 1
     assert checked > 500
 
@@ -211,6 +234,35 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 assert mention.states == list(span._.states)
                 checked += 1
     assert checked > 500
+
+
+def test_concept_pairs_are_what_doc_spans_hold(docs):
+    """Context and facts read the (start, end) pairs the concept component kept, not doc.spans."""
+    from psr_check.annotate.concepts import PAIRS
+
+    for doc in docs:
+        assert list(doc.user_data[PAIRS]) == list(doc.spans)
+        for label in doc.spans:
+            assert doc.user_data[PAIRS][label] == [(s.start, s.end) for s in doc.spans[label]]
+
+
+def test_mentions_and_states_without_the_pairs_are_the_same(nlp, linter):
+    """A Doc annotated without the pairs (spans set some other way) gives the same states and
+    mentions, read from doc.spans."""
+    from psr_check.annotate.concepts import PAIRS
+    from psr_check.facts import build_facts
+
+    for text in TEXTS[::4]:
+        doc = nlp(text)
+        plain = nlp.make_doc(text)
+        for name, component in nlp.pipeline:
+            plain = component(plain)
+            if name == "psr_concepts":
+                del plain.user_data[PAIRS]
+        assert plain.user_data["psr_states"] == doc.user_data["psr_states"]
+        fast = build_facts(doc, record=None, check_mode=linter.check_mode).mentions
+        slow = build_facts(plain, record=None, check_mode=linter.check_mode).mentions
+        assert dict(slow.items()) == dict(fast.items())
 
 
 def test_the_linter_text_is_the_doc_text(linter):

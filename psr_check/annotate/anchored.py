@@ -83,6 +83,10 @@ class AnchoredMatcher:
         self._subsets: dict[frozenset, Matcher] = {}
         self._regex_cache: dict[re.Pattern, dict[int, bool]] = {}
         self._keys: dict[int, numpy.ndarray] = {}  # column -> sorted anchor word hashes
+        # per pattern: the (column, words) tests some token of any match must pass, for ruling a
+        # pattern out for a whole document when one of them passes nowhere in it
+        self.needs: list[tuple[tuple[int, frozenset], ...]] = []
+        self._word_columns: list[int] = []  # the columns those tests read
 
     def __len__(self) -> int:
         return len(self.matcher)
@@ -96,6 +100,8 @@ class AnchoredMatcher:
             self.anchors.append(anchor)
             self.specs.append(None if anchor is None else tuple(
                 (*repetitions(spec.get("OP")), self._test(spec)[0]) for spec in pattern))
+            self.needs.append(self._needs(self.specs[-1]))
+            self._word_columns = sorted({column for needs in self.needs for column, _ in needs})
             if anchor is None:
                 continue
             test, lo, hi, length = anchor
@@ -165,6 +171,14 @@ class AnchoredMatcher:
                 rank = max(rank, (1,))
         return (tuple(parts) if parts else None), rank
 
+    @staticmethod
+    def _needs(specs: tuple | None) -> tuple[tuple[int, frozenset], ...]:
+        """The set tests of the mandatory tokens of a pattern (its REGEX tests are left out)."""
+        if specs is None:
+            return ()
+        return tuple((column, values) for fewest, _, test in specs if fewest >= 1 and test
+                     for column, values in test if not isinstance(values, re.Pattern))
+
     def _column(self, name: str) -> int:
         if name not in self._index:
             self._index[name] = len(self._columns)
@@ -180,6 +194,11 @@ class AnchoredMatcher:
             found = self._matcher(subset)(doc[start:end], allow_missing=True)
             matches.extend((key, start + s, start + e) for key, s, e in found)
         return matches
+
+    def _possible(self, index: int, distinct: dict[int, set[int]]) -> bool:
+        """Whether every test of pattern ``index``'s mandatory tokens is passed by one of a
+        document's words (``distinct``: column -> the values in it); if one is not, it cannot match."""
+        return all(not values.isdisjoint(distinct[column]) for column, values in self.needs[index])
 
     def _matcher(self, subset: frozenset) -> Matcher:
         """A Matcher of only the patterns that may match in a window, in their original order:
@@ -219,7 +238,17 @@ class AnchoredMatcher:
         ranges: list[tuple[int, int, int]] = []
         tried: dict[tuple[int, int], bool] = {}  # (pattern, start) -> may a match start there
 
+        distinct: dict[int, set[int]] = {}  # column -> its values, read when first needed
+        possible: dict[int, bool] = {}  # pattern -> may it match anywhere in the document
+
         def add(t: int, index: int, lo: int, hi: int, length: int) -> None:
+            if index not in possible:
+                for column, _ in self.needs[index]:
+                    if column not in distinct:
+                        distinct[column] = set(table[:, column].tolist())
+                possible[index] = self._possible(index, distinct)
+            if not possible[index]:
+                return  # some token the pattern needs is nowhere in the document
             first = max(0, t - hi)
             if any(self._starts_at(index, start, rows, n, tried) for start in range(first, t - lo + 1)):
                 ranges.append((first, min(n, t - lo + length + 1), index))
@@ -230,7 +259,6 @@ class AnchoredMatcher:
             for t, value in zip(hits.tolist(), values[hits].tolist()):
                 for index, lo, hi, length in words[value]:
                     add(t, index, lo, hi, length)
-        distinct: dict[int, set[int]] = {}
         for index in self.other:
             test, lo, hi, length = self.anchors[index]
             hits = None

@@ -20,6 +20,10 @@ from psr_check.annotate.anchored import AnchoredMatcher
 from psr_check.annotate.names import NameFinder
 from psr_check.annotate.sentences import sentence_starts
 
+# doc.user_data key: each concept's kept (start, end) token pairs, in the order of doc.spans[ID];
+# later stages read these instead of building a Span object per mention again
+PAIRS = "psr_concept_pairs"
+
 
 def concept_order(concepts: list[dict]) -> list[dict]:
     """Concepts built from other concepts come after them; a cycle is a rule-pack error."""
@@ -69,6 +73,9 @@ class ConceptMatcher:
                     first = str(exc).strip().splitlines()
                     raise ValueError(f"{origin}: concept {cid} has a bad token pattern: "
                                      f"{' '.join(first[:3])}") from None
+        # what each concept is built from, read once here instead of from the dicts per document
+        self.steps = [(c["id"], tuple(c.get("include", [])), (c.get("named") or {}).get("beside") if c["id"] in self.names
+                       else None, tuple(c.get("near", [])), tuple(c.get("not_within", []))) for c in self.order]
 
     def __call__(self, doc: Doc) -> Doc:
         # matches are (start, end) token pairs until the end: a Span is built only for those kept
@@ -77,21 +84,32 @@ class ConceptMatcher:
         for matcher in (self.phrases, self.exact, self.patterns):
             for match_id, start, end in matcher(doc):
                 found[strings[match_id]].append((start, end))
-        for concept in self.order:
-            cid = concept["id"]
-            for other in concept.get("include", []):
-                found[cid].extend(found[other])
-            if cid in self.names:  # "his partner, Jade" … "Jade did not support the prosecution"
-                beside = [pair for name in concept["named"]["beside"] for pair in found[name]]
-                found[cid].extend(self.names[cid].pairs(doc, beside))
-            for rule in concept.get("near", []):
-                barriers = [s for name in rule.get("not_across", []) for s in found[name]]
-                found[cid].extend(_near(doc, found[rule["a"]], found[rule["b"]], rule, cid, barriers))
-            blockers = [s for name in concept.get("not_within", []) for s in found[name]]
+        kept_pairs: dict[str, list[tuple[int, int]]] = {}
+        doc.user_data[PAIRS] = kept_pairs
+        doc.user_data.setdefault("psr_parts", {})  # filled by `near` rules (see _near)
+        for cid, include, named, near, not_within in self.steps:
+            pairs = found[cid]
+            for other in include:
+                pairs.extend(found[other])
+            if named is not None:  # "his partner, Jade" … "Jade did not support the prosecution"
+                beside = [pair for name in named for pair in found[name]]
+                if beside:
+                    pairs.extend(self.names[cid].pairs(doc, beside))
+            for rule in near:
+                first, second = found[rule["a"]], found[rule["b"]]
+                if first and second:  # with either side empty no pair can be made
+                    barriers = [s for name in rule.get("not_across", []) for s in found[name]]
+                    pairs.extend(_near(doc, first, second, rule, cid, barriers))
+            if not pairs:
+                doc.spans[cid] = []
+                kept_pairs[cid] = []
+                continue
+            blockers = [s for name in not_within for s in found[name]]
             if blockers:  # "hit rock bottom" is not a blow
-                found[cid] = [(start, end) for start, end in found[cid]
-                              if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
-            doc.spans[cid] = [Span(doc, start, end, label=cid) for start, end in filter_pairs(found[cid])]
+                pairs = found[cid] = [(start, end) for start, end in pairs
+                                      if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
+            kept = kept_pairs[cid] = filter_pairs(pairs)
+            doc.spans[cid] = [Span(doc, start, end, label=cid) for start, end in kept]
         return doc
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import section_finder
 from psr_check.annotate.sentences import sentence_starts
 
@@ -73,19 +75,25 @@ class ContextTagger:
         states = doc.user_data.setdefault("psr_states", {})
         by_filter: dict[tuple[int, ...], tuple[list[Cue], list[int]]] = {}
         section_at = section_finder(doc)
+        pairs_of = doc.user_data.get(PAIRS)  # what doc.spans holds, as (start, end) pairs
+        parts = doc.user_data.get("psr_parts", {})
+        char_at = None
         for cid in self.concepts:
-            spans = doc.spans[cid]
-            if not spans:
+            pairs = pairs_of[cid] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[cid]]
+            if not pairs:
                 continue
+            if char_at is None:
+                char_at = doc.to_array(IDX).tolist()  # span.start_char of every possible start
             groups = self.allowed[cid]  # concepts the same cue groups apply to share one answer
             if groups not in by_filter:
                 applicable = sorted(self._applicable(cues, cid), key=lambda c: c.start)
                 by_filter[groups] = applicable, [c.start for c in applicable]
             applicable, cue_starts = by_filter[groups]
-            for span in spans:
-                s_start, s_end = sentence_of[span.start]
+            for start, end in pairs:
+                s_start, s_end = sentence_of[start]
                 nearby = applicable[bisect_left(cue_starts, s_start):bisect_left(cue_starts, s_end)]
-                states[(cid, span.start, span.end)] = self._states(span, nearby, stops, sentence_of, section_at)
+                states[(cid, start, end)] = self._states(cid, start, end, char_at[start], nearby, stops,
+                                                         sentence_of, section_at, parts)
         return doc
 
     def _allowed(self, label: str) -> tuple[int, ...]:
@@ -128,35 +136,37 @@ class ContextTagger:
             kept.append(cue)
         return kept
 
-    def _states(self, span: Span, cues: list[Cue], stops: dict[str, list[int]],
-                sentence_of, section_at) -> tuple[str, ...]:
-        """The states of one mention; ``cues`` holds at least every applicable cue that starts in
-        its sentence (in any order: the states are a set)."""
+    def _states(self, label: str, start: int, end: int, start_char: int, cues: list[Cue],
+                stops: dict[str, list[int]], sentence_of, section_at, parts: dict) -> tuple[str, ...]:
+        """The states of one mention (tokens ``start``–``end`` of concept ``label``); ``cues`` holds
+        at least every applicable cue that starts in its sentence (in any order: the states are a
+        set); ``parts`` is ``doc.user_data["psr_parts"]``."""
         states: set[str] = set()
-        s_start, s_end = sentence_of[span.start]
+        s_start, s_end = sentence_of[start]
         for cue in cues:
             if cue.start < s_start or cue.end > s_end:
                 continue
-            if _part_of_mention(cue, span, self.groups[cue.group]["category"]):
-                continue
-            overlaps = cue.start < span.end and span.start < cue.end
             group = self.groups[cue.group]
+            if _part_of_mention(cue, label, start, end, parts, group["category"]):
+                continue
+            overlaps = cue.start < end and start < cue.end
             group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
-            if overlaps or _in_scope(cue, span, group, group_stops, s_start, s_end):
+            if overlaps or _in_scope(cue, start, end, group, group_stops, s_start, s_end):
                 states.add(group["category"])
-        section = section_at(span.start_char)
+        section = section_at(start_char)
         states.update(self.section_states.get(section, []))
         return tuple(sorted(states))
 
 
-def _in_scope(cue: Cue, span: Span, group: dict, stops: list[int], s_start: int, s_end: int) -> bool:
-    """Within reach of the cue, in its direction, in its sentence, with no terminator between."""
+def _in_scope(cue: Cue, start: int, end: int, group: dict, stops: list[int], s_start: int, s_end: int) -> bool:
+    """Within reach of the cue, in its direction, in its sentence, with no terminator between
+    (the mention is tokens ``start``–``end``)."""
     direction, reach = group["direction"], group.get("max_scope", 8)
-    if direction in ("forward", "both") and cue.end <= span.start < min(s_end, cue.end + reach):
-        if not any(cue.end <= t < span.start for t in stops):
+    if direction in ("forward", "both") and cue.end <= start < min(s_end, cue.end + reach):
+        if not any(cue.end <= t < start for t in stops):
             return True
-    if direction in ("backward", "both") and max(s_start, cue.start - reach) < span.end <= cue.start:
-        if span.start >= s_start and not any(span.end <= t < cue.start for t in stops):
+    if direction in ("backward", "both") and max(s_start, cue.start - reach) < end <= cue.start:
+        if start >= s_start and not any(end <= t < cue.start for t in stops):
             return True
     return False
 
@@ -169,15 +179,15 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return bounds
 
 
-def _part_of_mention(cue: Cue, span: Span, category: str = "") -> bool:
+def _part_of_mention(cue: Cue, label: str, start: int, end: int, parts: dict, category: str = "") -> bool:
     """A cue inside a phrase is part of it ("not to contact" in a bail condition), not context.
     In a `near` composite only the two matched parts count as the phrase, so "his father was"
     in "his father was violent" is still a cue."""
-    if category == "other_person" and span.start < cue.start < span.end < cue.end:
+    if category == "other_person" and start < cue.start < end < cue.end:
         return True  # "mum's" in "police called to mum's house": the cue's noun is the mention's own
-    if not (span.start <= cue.start and cue.end <= span.end):
+    if not (start <= cue.start and cue.end <= end):
         return False
-    parts = span.doc.user_data.get("psr_parts", {}).get((span.label_, span.start, span.end))
-    if not parts:
+    matched = parts.get((label, start, end))  # the two parts of a `near` composite
+    if not matched:
         return True
-    return any(start <= cue.start and cue.end <= end for start, end in parts)
+    return any(p_start <= cue.start and cue.end <= p_end for p_start, p_end in matched)

@@ -19,8 +19,26 @@ class Outcome:
 
 
 def uses_same_sentence(cond: Condition) -> bool:
+    """Whether a leaf below ``cond`` is judged per trigger mention (worked out once per condition)."""
+    return _memo(_SAME_SENTENCE, cond, _uses_same_sentence)
+
+
+def _uses_same_sentence(cond: Condition) -> bool:
     children = (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else [])
     return bool(cond.same_sentence) or any(uses_same_sentence(c) for c in children)
+
+
+# Rule-pack conditions never change once loaded, so what is worked out from one alone is kept, by
+# id with the condition itself (so a freed condition's id reused by another is never confused).
+_SAME_SENTENCE: dict[int, tuple[Condition, bool]] = {}
+_DESCRIPTIONS: dict[int, tuple[Condition, str]] = {}
+
+
+def _memo(cache: dict, cond: Condition, work):
+    kept = cache.get(id(cond))
+    if kept is None or kept[0] is not cond:
+        kept = cache[id(cond)] = (cond, work(cond))
+    return kept[1]
 
 
 def evaluate_condition(cond: Condition, facts: Facts, trigger: Mention | None = None) -> Outcome:
@@ -57,7 +75,7 @@ def _merge(ok: bool, evidence: list[Outcome], parts: list[Outcome]) -> Outcome:
 def _concept(cond: Condition, facts: Facts, trigger: Mention | None) -> Outcome:
     found = [m for m in facts.mentions.get(cond.concept, []) if _keeps(cond, m, facts, trigger)]
     ok = len(found) >= cond.min_count
-    return Outcome(ok, found if ok else [], tried=[f"{_describe(cond)}: {'found' if ok else 'not found'}"])
+    return Outcome(ok, found if ok else [], tried=[f"{_memo(_DESCRIPTIONS, cond, _describe)}: {'found' if ok else 'not found'}"])
 
 
 _UNSURE = {"negated", "pending", "hypothetical"}

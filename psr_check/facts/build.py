@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
+from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.facts.lazy import LazyDict
@@ -50,10 +51,13 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     sentence = _sentence_chars(doc)
     where = _Sections(sections)
     states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
+    pairs_of = doc.user_data.get(PAIRS)  # doc.spans as (start, end) pairs, without Span objects
+    chars = _CharOffsets(doc)
 
     def mentions_of(label: str) -> list[Mention]:
-        return [_mention(text, span, line_starts, where, heading_lines, sentence, states)
-                for span in doc.spans[label]]
+        pairs = pairs_of[label] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[label]]
+        return [_mention(text, label, start, end, *chars(start, end), line_starts, where, heading_lines,
+                         sentence, states) for start, end in pairs]
 
     facts = Facts(text=text, report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
@@ -86,10 +90,26 @@ def _sentence_chars(doc: Doc):
     idx = doc.to_array(IDX).tolist() if length else []
     ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist() if length else []
 
-    def chars(span) -> tuple[int, int]:
-        start, end = sentence_of(starts, length, span.start)
+    def chars(token: int) -> tuple[int, int]:
+        start, end = sentence_of(starts, length, token)
         return idx[start], ends[end - 1]
     return chars
+
+
+class _CharOffsets:
+    """``(span.start_char, span.end_char)`` of token ranges, as spaCy's Span works them out, from
+    the token offset arrays (read once, on the first mention) instead of a Span per mention."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.idx: list[int] | None = None
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        if self.idx is None:
+            self.idx = self.doc.to_array(IDX).tolist()
+            self.ends = (self.doc.to_array(IDX) + self.doc.to_array(LENGTH)).tolist()
+        start_char = self.idx[start] if start < len(self.idx) else len(doc_text(self.doc))
+        return start_char, (self.ends[end - 1] if end > start else start_char)
 
 
 class _Sections:
@@ -108,16 +128,16 @@ class _Sections:
         return self.sections[index].id if index >= 0 else "other"  # as section_at
 
 
-def _mention(text: str, span, line_starts: list[int], where: _Sections,
-             heading_lines: list[tuple[int, int]], sentence, states: dict) -> Mention:
-    start, end, label = span.start_char, span.end_char, span.label_
-    sentence_start, sentence_end = sentence(span)
+def _mention(text: str, label: str, first: int, last: int, start: int, end: int, line_starts: list[int],
+             where: _Sections, heading_lines: list[tuple[int, int]], sentence, states: dict) -> Mention:
+    """The mention of ``label`` on tokens ``first``–``last``, characters ``start``–``end``."""
+    sentence_start, sentence_end = sentence(first)
     clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
     section_id = where.section(start)
     return Mention(
         concept=label, text=text[start:end], start=start, end=end,
         line=bisect_right(line_starts, start), section=section_id,
-        states=list(states.get((label, span.start, span.end), ())), heading=where.heading(start) or section_id,
+        states=list(states.get((label, first, last), ())), heading=where.heading(start) or section_id,
         sent_start=clause_start, sent_end=clause_end,
         sentence_start=sentence_start, sentence_end=sentence_end,
         in_heading=any(h_start <= start and end <= h_end for h_start, h_end in heading_lines),
