@@ -91,7 +91,10 @@ def lint(
                                      "the output, for sharing outside the team. Rule-based: check it."),
 ) -> None:
     """Check one or more drafts before court."""
-    from psr_check.commands import run_lint
+    from psr_check.startup import collector_paused
+
+    with collector_paused():  # pydantic models of the contracts: see startup.py
+        from psr_check.commands import run_lint
 
     if fmt not in ("text", "json", "html", "sarif", "github"):
         _fail(f"--format {fmt} is not available: use text, json, html, sarif or github")
@@ -105,7 +108,7 @@ def lint(
                          report_type=report_type, check_mode=check_mode, policy=policy, fail_on=fail_on)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     code = run_lint(paths, settings, record=record, fmt=fmt, output=output, stdin=stdin, workers=workers,
-                    redact=redact)
+                    redact=redact, building=collector_paused)
     raise typer.Exit(code)
 
 

@@ -6,7 +6,9 @@ import json
 import os
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Callable, ContextManager
 
 from psr_check.ingest import IngestError, expand_paths
 from psr_check.models import AllocationRecord, InputError, describe_error
@@ -78,13 +80,16 @@ def record_from_data(data, name: str) -> AllocationRecord:
 
 
 def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: str,
-             output: str | None, stdin: bytes | None, workers: int = 1, redact: bool = False) -> int:
+             output: str | None, stdin: bytes | None, workers: int = 1, redact: bool = False,
+             building: Callable[[], ContextManager] = nullcontext) -> int:
     """Lint every input; exit 2 on any input error, else 1 on findings at --fail-on, else 0.
 
     With ``workers`` > 1 and more than one input, the inputs are linted on that many processes
     (psr_check/parallel.py); the output is byte-identical to one worker. With ``redact`` the
     findings are worked out on the original text and then names of people in everything shown
-    are replaced by roles (psr_check/redact.py)."""
+    are replaced by roles (psr_check/redact.py). The Linter is built inside ``building()``: the
+    CLI, which owns its process, pauses the garbage collector there (startup.py); a library
+    caller's process is left alone."""
     from psr_check.parallel import lint_in_workers, lint_one
     from psr_check.render import build_output, render
 
@@ -101,9 +106,10 @@ def run_lint(paths: list[str], settings: Settings, *, record: str | None, fmt: s
     if workers > 1 and len(files) > 1:
         outcomes = lint_in_workers(files, settings, workers=workers, record=the_record, stdin=stdin)
     else:
-        from psr_check.lint import BATCH, Linter, settle_for_batch
+        with building():
+            from psr_check.lint import BATCH, Linter, settle_for_batch
 
-        linter = Linter(settings)  # built even with no files: a broken rule pack is always reported
+            linter = Linter(settings)  # built even with no files: a broken rule pack is always reported
         if len(files) >= BATCH:
             settle_for_batch()
         outcomes = [lint_one(linter, path, settings, the_record, stdin) for path in files]

@@ -119,10 +119,12 @@ def _init_worker(settings: Settings, record: AllocationRecord | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _settings, _record = settings, record
     try:
-        from psr_check.lint import Linter, settle_for_batch
+        from psr_check.startup import collector_paused
 
-        _linter = Linter(settings)
-        settle_for_batch()  # a fresh process: all it holds now is its Linter
+        with collector_paused():  # a fresh process: all it holds after this is its Linter, frozen
+            from psr_check.lint import Linter
+
+            _linter = Linter(settings)
     except Exception as exc:  # noqa: BLE001 - reported to the parent with the first chunk
         _init_error = _portable(exc)
 
