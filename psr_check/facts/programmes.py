@@ -23,6 +23,7 @@ _RISK_PATTERNS = [
     re.compile(rf"\b(?:RoSH|risk of serious harm|risk of harm)\b[^.\n]{{0,40}}?\b{_LEVEL}\b", re.IGNORECASE),
     re.compile(rf"\b{_LEVEL}\s+(?:RoSH|risk of serious harm|risk of harm)\b", re.IGNORECASE),
     re.compile(rf"\b{_LEVEL}[- ]risk\b", re.IGNORECASE),
+    re.compile(rf"^\s*risk\s*[:\-–]?\s*{_LEVEL}\b", re.IGNORECASE | re.MULTILINE),   # "Risk low." in an oral record
     re.compile(rf"\b(?:assessed|assess|is|as)\s+(?:as\s+)?(?:posing\s+)?(?:a\s+)?{_LEVEL}\s+risk\b", re.IGNORECASE),
 ]
 _PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA)\b[^.\n]{{0,20}}?\b{_LEVEL}\b",
@@ -206,7 +207,10 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
     offence_partner = [m for m in facts.mentions.get("PARTNER_LINK", [])
                        if m.section in _OFFENCE_ACCOUNT and not (_SET_ASIDE & set(m.states)) and not m.in_heading]
     offence_violence = [m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m, _OFFENCE_ACCOUNT)]
-    partner_terms = [m for m in facts.mentions.get("IPV_TERM", []) if _counts(m)]
+    # what a police check found ("1 call-out 2019 (the incident leading to the NMO)") is history the
+    # check reports, not the offence now
+    partner_terms = [m for m in facts.mentions.get("IPV_TERM", []) if _counts(m) and m.section != "sources"
+                     and not _in_clause(facts, m, "DA_ENQUIRY")]
     if partner_violence or partner_terms or (offence_partner and offence_violence):
         needs.add("intimate_partner_violence")
         evidence.extend((partner_violence or offence_violence)[:1])
@@ -243,11 +247,15 @@ def _counts(mention: Mention, sections: tuple[str, ...] | None = None) -> bool:
 
 def _indicating(needs: set[str], risk: str | None) -> set[str]:
     """Needs that call for a programme: partner violence and sexual offending always; general
-    violence, thinking needs and learning disability only at medium risk or above (or unknown)."""
+    violence, thinking needs and learning disability only at medium risk or above, or with the
+    risk unknown unless violence alone is all there is (LABELLING: violence "at medium risk")."""
     always = needs & {"intimate_partner_violence", "sexual", "internet_sexual", "gang_extremism"}
     if risk is not None and RISK_ORDER[risk] < RISK_ORDER["medium"]:
         return always
-    return always | (needs & {"general_violence", "general_offending", "learning_disability"})
+    general = needs & {"general_violence", "general_offending", "learning_disability"}
+    if risk is None and general == {"general_violence"}:
+        return always  # one act of violence, no risk level and no thinking needs: nothing shows medium risk
+    return always | general
 
 
 def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programme], list[Mention]]:
