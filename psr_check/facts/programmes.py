@@ -278,7 +278,11 @@ def programme_ruled_out(facts) -> bool:
     for concept in ("PROGRAMME_NAME", "PROGRAMME_GENERIC"):
         for mention in facts.mentions.get(concept, []):
             if "historical" in mention.states and mention.section != "proposal":
-                continue  # "on licence in 2019 he completed TSP": history, unless the proposal uses it as a reason
+                # "on licence in 2019 he completed TSP" is history; "he completed Resolve in 2023 …
+                # repeating it is not proposed" gives a reason
+                if _on_line(facts, mention, "RULE_OUT_REASON"):
+                    return True
+                continue
             if _in_clause(facts, mention, "RULE_OUT"):
                 return True  # a label's value is in its clause: "Accredited programme: … she could not attend"
             if "negated" in mention.states and not mention.in_heading:
@@ -341,6 +345,14 @@ def _custody_proposed(facts) -> bool:
         if not _in_clause(facts, mention, "CUSTODY_NOT_PROPOSED"):
             return True
     return False
+
+
+def _on_line(facts, mention: Mention, concept: str) -> bool:
+    """A mention of ``concept`` in the same sentence or later on the same line: a reason often
+    follows its history after a semicolon ("he completed Resolve in 2023 …; repeating it is not proposed")."""
+    line_end = facts.text.find("\n", mention.end)
+    line_end = len(facts.text) if line_end < 0 else line_end
+    return any(mention.sent_start <= o.start < max(mention.sent_end, line_end) for o in facts.mentions.get(concept, []))
 
 
 def _has(facts, concept: str) -> bool:
