@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Callable, ContextManager
 
@@ -20,14 +21,36 @@ def write_atomically(path: str, content: str) -> None:
 
     Any failure (no such folder, no permission, a full disk, ``path`` is a folder) raises one
     IngestError naming ``path``, and leaves neither the temp file nor a partial report."""
+    write_all_atomically([(path, lambda: content)])
+
+
+def write_all_atomically(outputs) -> None:
+    """Write several files, all or none: each is rendered (``(path, render)`` pairs, ``render()``
+    giving the text) and written to a temp file beside its target one at a time, so only one
+    rendered text is held at once; the temp files are renamed into place only when every one is
+    written. Any failure leaves no temp file and no new file (IngestError naming the path)."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, render in outputs:
+            staged.append((path, _stage(path, render())))
+        for path, temp in staged:
+            _commit(path, temp)
+    finally:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
+
+
+def _stage(path: str, content: str) -> Path:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     temp = None
     try:
+        if target.is_dir():
+            raise IsADirectoryError(path)
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
-        os.replace(temp, target)
+        return Path(temp)
     except OSError as exc:
         if temp:
             Path(temp).unlink(missing_ok=True)
@@ -36,6 +59,15 @@ def write_atomically(path: str, content: str) -> None:
         if temp:
             Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _commit(path: str, temp: Path) -> None:
+    target = Path(path)
+    try:
+        os.replace(temp, target)
+    except OSError as exc:
+        folder = target.parent if str(target.parent) else Path(".")
+        raise IngestError(path, f"cannot write the output: {_write_problem(exc, folder, target)}") from None
 
 
 def _write_problem(exc: OSError, folder: Path, target: Path) -> str:
@@ -201,13 +233,13 @@ def run_audit_command(options, settings: Settings, *, formats: list[str], output
     with _progress(show_progress) as progress:
         output = run_audit(options, settings, progress=progress)
     trend = earlier_runs(history, output) if history else []
-    texts = {fmt: render_audit(output, fmt, trend) for fmt in formats}
     if output_dir:
         folder = _output_folder(output_dir)
-        for fmt, text in texts.items():
-            write_atomically(str(folder / f"audit.{fmt}"), text)
+        # one format rendered and written at a time: a year's audit as JSON is tens of MB
+        write_all_atomically([(str(folder / f"audit.{fmt}"), partial(render_audit, output, fmt, trend))
+                              for fmt in formats])
     else:
-        sys.stdout.write(texts[formats[0]])
+        sys.stdout.write(render_audit(output, formats[0], trend))
     if history:
         store_run(history, output)
     for notice in output.notices:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 
 import pytest
@@ -223,6 +224,42 @@ def test_audit_uses_no_network(monkeypatch, tmp_path):
     code = run_audit_command(AuditOptions(records=str(records)), Settings(), formats=["json"],
                              output_dir=str(tmp_path / "out"), history=None, show_progress=False)
     assert code == 1 and json.loads((tmp_path / "out" / "audit.json").read_text())["summary"]["checked"] == 3
+
+
+def test_formats_are_written_all_or_none_one_at_a_time(monkeypatch, tmp_path):
+    """Each format is rendered and staged in turn (a year's JSON is tens of MB, so they are not all
+    held at once); when a later one fails, no earlier one is left behind, nor any temp file."""
+    import psr_check.render.audit as render
+    from psr_check.audit.run import AuditOptions
+    from psr_check.commands import run_audit_command
+    from psr_check.ingest import IngestError
+    from psr_check.settings import Settings
+
+    records = _batch(tmp_path, ROWS[:3], {"gap.txt": GAP, "clean.txt": CLEAN})
+    out = tmp_path / "out"
+    rendered = []
+    real = render.render_audit
+
+    def render_then_fail_on_csv(output, fmt, trend):
+        staged = os.listdir(out)
+        assert all(name.startswith(".audit.") for name in staged), "a format was written before the last"
+        assert len(staged) == len(rendered), "each format is staged before the next is rendered"
+        rendered.append(fmt)
+        if fmt == "csv":
+            raise OSError(28, "No space left on device")
+        return real(output, fmt, trend)
+
+    monkeypatch.setattr(render, "render_audit", render_then_fail_on_csv)
+    with pytest.raises((IngestError, OSError)):
+        run_audit_command(AuditOptions(records=str(records)), Settings(), formats=["html", "json", "csv"],
+                          output_dir=str(out), history=None, show_progress=False)
+    assert rendered == ["html", "json", "csv"]
+    assert os.listdir(out) == []
+
+    monkeypatch.setattr(render, "render_audit", real)
+    run_audit_command(AuditOptions(records=str(records)), Settings(), formats=["html", "json", "csv"],
+                      output_dir=str(out), history=None, show_progress=False)
+    assert sorted(os.listdir(out)) == ["audit.csv", "audit.html", "audit.json"]
 
 
 def test_ctrl_c_mid_batch_writes_nothing(tmp_path):
