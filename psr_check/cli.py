@@ -132,6 +132,8 @@ def audit(
     margin: float = typer.Option(0.05, "--margin", min=0.005, max=0.5, help="Margin of error for --confidence."),
     seed: int = typer.Option(1, "--seed", help="Seed for the sample (same seed, same sample)."),
     history: Optional[str] = typer.Option(None, "--history", help="SQLite file of earlier runs, for the trend."),
+    html_cases: int = typer.Option(500, "--html-cases", min=0,
+                                   help="List at most N cases with findings in the HTML (0: all; all are in the JSON)."),
     check_mode: Optional[str] = typer.Option(None, "--check-mode", help="indicator-led (default) or universal."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these codes or prefixes."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these codes or prefixes."),
@@ -160,7 +162,7 @@ def audit(
     options = AuditOptions(records=records, reports_dir=reports, mapping=mapping, group_by=dims, sample=sample,
                            confidence=confidence, margin=margin, seed=seed, workers=workers)
     code = run_audit_command(options, settings, formats=formats, output_dir=output, history=history,
-                             show_progress=sys.stderr.isatty())
+                             show_progress=sys.stderr.isatty(), html_cases=html_cases)
     raise typer.Exit(code)
 
 

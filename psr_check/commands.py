@@ -221,7 +221,7 @@ AUDIT_FORMATS = ("html", "json", "csv")
 
 
 def run_audit_command(options, settings: Settings, *, formats: list[str], output_dir: str | None,
-                      history: str | None, show_progress: bool) -> int:
+                      history: str | None, show_progress: bool, html_cases: int | None = None) -> int:
     """Audit, render every format asked for, then write them (all or none) and the history.
 
     Exit 2 when the records file cannot be read or no row could be checked; else 1 when a finding
@@ -233,13 +233,14 @@ def run_audit_command(options, settings: Settings, *, formats: list[str], output
     with _progress(show_progress) as progress:
         output = run_audit(options, settings, progress=progress)
     trend = earlier_runs(history, output) if history else []
+    shown = {} if html_cases is None else {"html_cases": html_cases}
     if output_dir:
         folder = _output_folder(output_dir)
         # one format rendered and written at a time: a year's audit as JSON is tens of MB
-        write_all_atomically([(str(folder / f"audit.{fmt}"), partial(render_audit, output, fmt, trend))
+        write_all_atomically([(str(folder / f"audit.{fmt}"), partial(render_audit, output, fmt, trend, **shown))
                               for fmt in formats])
     else:
-        sys.stdout.write(render_audit(output, formats[0], trend))
+        sys.stdout.write(render_audit(output, formats[0], trend, **shown))
     if history:
         store_run(history, output)
     for notice in output.notices:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 
 import pytest
@@ -224,6 +225,23 @@ def test_audit_uses_no_network(monkeypatch, tmp_path):
     code = run_audit_command(AuditOptions(records=str(records)), Settings(), formats=["json"],
                              output_dir=str(tmp_path / "out"), history=None, show_progress=False)
     assert code == 1 and json.loads((tmp_path / "out" / "audit.json").read_text())["summary"]["checked"] == 3
+
+
+def test_html_lists_at_most_html_cases_and_says_where_the_rest_are(cli, decode, tmp_path):
+    _batch(tmp_path, ROWS[:3], {"gap.txt": GAP, "clean.txt": CLEAN})
+    result = cli("audit", "records.csv", "--format", "html,json", "--output", "out", "--html-cases", "1")
+    assert result.returncode == 1, decode(result)[1]
+    page = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<div class="case" id="case-(\d+)">', page)
+    assert listed == ["1"]  # X1 and X3 have findings; the first in row order is listed
+    assert "Cases with findings (2 of 3)" in page and "the first 1 of the 2 cases" in page
+    assert "--html-cases 0" in page
+    data = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
+    assert sum(1 for c in data["cases"] if c["findings"]) == 2  # the JSON keeps them all
+    result = cli("audit", "records.csv", "--format", "html", "--output", "all", "--html-cases", "0")
+    page = (tmp_path / "all" / "audit.html").read_text(encoding="utf-8")
+    assert re.findall(r'<div class="case" id="case-(\d+)">', page) == ["1", "3"]
+    assert "Listed here" not in page
 
 
 def test_formats_are_written_all_or_none_one_at_a_time(monkeypatch, tmp_path):

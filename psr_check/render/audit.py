@@ -12,13 +12,17 @@ CSV_COLUMNS = ["question_id", "question", "key", "dimension", "group", "relevant
                "wilson_low", "wilson_high", "shown", "accepted", "inspection_percent"]
 
 
-def render_audit(output: AuditOutput, fmt: str, history: list[dict] | None = None) -> str:
+HTML_CASES = 500  # cases with findings listed in the HTML by default; every case is in audit.json
+
+
+def render_audit(output: AuditOutput, fmt: str, history: list[dict] | None = None,
+                 html_cases: int = HTML_CASES) -> str:
     if fmt == "json":
         return output.model_dump_json(indent=2, by_alias=True) + "\n"
     if fmt == "csv":
         return audit_csv(output)
     if fmt == "html":
-        return audit_html(output, history or [])
+        return audit_html(output, history or [], html_cases)
     raise ValueError(f"unknown audit format {fmt}")
 
 
@@ -43,15 +47,19 @@ def _csv_row(q: QuestionResult, dim: str, group: str, cell: Rate, ref) -> list:
             cell.shown, cell.accepted, ref]
 
 
-def audit_html(output: AuditOutput, history: list[dict]) -> str:
+def audit_html(output: AuditOutput, history: list[dict], html_cases: int = HTML_CASES) -> str:
+    """The report an SPO sends on. A year's audit can have thousands of cases with findings: the
+    HTML lists the first ``html_cases`` of them in row order (0 lists all) and says where the
+    rest are, so the file stays small enough to open and email."""
     from psr_check.render.output import environment
 
     template = environment().get_template("audit.html.j2")
     key = [q for q in output.questions if q.key]
     other = [q for q in output.questions if not q.key and q.overall.relevant]  # e.g. universal-mode checks
     with_findings = [c for c in output.cases if c.status == "checked" and any(not f.suppressed for f in c.findings)]
+    shown = with_findings if html_cases == 0 else with_findings[:html_cases]
     return template.render(out=output, key_questions=key, other_questions=other, history=history,
-                           cases_with_findings=with_findings,
+                           cases_with_findings=shown, cases_with_findings_total=len(with_findings),
                            skipped=[c for c in output.cases if c.status == "skipped"],
                            bar=bar_geometry, trend=trend_points)
 
