@@ -26,8 +26,17 @@ _RISK_PATTERNS = [
     re.compile(rf"^\s*risk\s*[:\-–]?\s*{_LEVEL}\b", re.IGNORECASE | re.MULTILINE),   # "Risk low." in an oral record
     re.compile(rf"\b(?:assessed|assess|is|as)\s+(?:as\s+)?(?:posing\s+)?(?:a\s+)?{_LEVEL}\s+risk\b", re.IGNORECASE),
 ]
-_PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA)\b[^.\n]{{0,20}}?\b{_LEVEL}\b",
-                              re.IGNORECASE)
+_PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA|ROR|likelihood of re-?offending|"
+                              rf"risk of re-?offending)\b[^.\n]{{0,20}}?\b{_LEVEL}\b", re.IGNORECASE)
+# which predictor speaks to which need: harm and violence predictors for violence programmes,
+# general reoffending predictors for thinking-skills programmes (LABELLING: "at medium risk or above")
+_VIOLENCE_LEVEL = [*_RISK_PATTERNS[:2], re.compile(
+    rf"\b(?:OVP|RSR|SARA|OSP(?:-[A-Z]+)?)\b[^.\n]{{0,20}}?\b{_LEVEL}\b", re.IGNORECASE)]
+_REOFFENDING_LEVEL = [re.compile(
+    rf"\b(?:OGRS3?|OGRS4|OGP|ROR|likelihood of re-?offending|risk of re-?offending)\b[^.\n]{{0,20}}?\b{_LEVEL}\b",
+    re.IGNORECASE)]
+_SCORE_KIND = {"ogrs": "reoffending", "ogrs3": "reoffending", "ogrs4": "reoffending", "ogp": "reoffending",
+               "ovp": "violence", "rsr": "violence"}
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
@@ -78,8 +87,8 @@ def programme_calculator(catalogue: ProgrammesFile):
 
         makers = {
             # _indicating(∅, any risk) is ∅: with no need found the risk level is not read
-            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk())) and not low_risk_excluded()
-            and not _custody_proposed(facts),
+            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk(), need_risks(facts, needs_risk())))
+            and not low_risk_excluded() and not _custody_proposed(facts),
             "considered": lambda: bool(proposed) or programme_ruled_out(facts),
             "proposal_present": lambda: _proposal_present(facts),
             "needs_text": lambda: ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
@@ -132,6 +141,25 @@ def report_date(facts) -> dt.date | None:
         except ValueError:
             continue
     return max(dates) if dates else None
+
+
+def risk_levels_by_kind(facts) -> dict[str, str | None]:
+    """The highest stated level of each kind: "violence" (RoSH, OVP, RSR, SARA) and "reoffending"
+    (OGRS, OGP, likelihood of reoffending); None where the draft states none of that kind."""
+    found: dict[str, list[str]] = {"violence": [], "reoffending": []}
+    if facts.record and facts.record.rosh_level:
+        found["violence"].append(facts.record.rosh_level)
+    for kind, patterns in (("violence", _VIOLENCE_LEVEL), ("reoffending", _REOFFENDING_LEVEL)):
+        found[kind] += [_level(m.group(1)) for p in patterns for m in p.finditer(facts.text)]
+    for name, score in _SCORE.findall(facts.text):
+        value = float(score)
+        found[_SCORE_KIND[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
+    return {kind: max(levels, key=lambda x: RISK_ORDER[x]) if levels else None for kind, levels in found.items()}
+
+
+def _level(word: str) -> str:
+    word = word.lower()
+    return "medium" if word == "med" else word
 
 
 def risk_level(facts) -> tuple[str | None, str]:
@@ -245,17 +273,26 @@ def _counts(mention: Mention, sections: tuple[str, ...] | None = None) -> bool:
     return sections is None or mention.section in sections
 
 
-def _indicating(needs: set[str], risk: str | None) -> set[str]:
+def _indicating(needs: set[str], risk: str | None, risk_for: dict[str, str | None] | None = None) -> set[str]:
     """Needs that call for a programme: partner violence and sexual offending always; general
     violence, thinking needs and learning disability only at medium risk or above, or with the
-    risk unknown unless violence alone is all there is (LABELLING: violence "at medium risk")."""
+    risk unknown unless violence alone is all there is (LABELLING: violence "at medium risk").
+    ``risk_for`` gives a need its own level (violence by RoSH/OVP, thinking needs by OGRS)."""
     always = needs & {"intimate_partner_violence", "sexual", "internet_sexual", "gang_extremism"}
-    if risk is not None and RISK_ORDER[risk] < RISK_ORDER["medium"]:
-        return always
-    general = needs & {"general_violence", "general_offending", "learning_disability"}
-    if risk is None and general == {"general_violence"}:
+    levels = {need: (risk_for or {}).get(need, risk)
+              for need in needs & {"general_violence", "general_offending", "learning_disability"}}
+    general = {need for need, level in levels.items() if level is None or RISK_ORDER[level] >= RISK_ORDER["medium"]}
+    if general == {"general_violence"} and levels["general_violence"] is None:
         return always  # one act of violence, no risk level and no thinking needs: nothing shows medium risk
     return always | general
+
+
+def need_risks(facts, judged_at: str | None) -> dict[str, str | None]:
+    """Each general need's level: its own kind when the draft states it, else ``judged_at``."""
+    kinds = risk_levels_by_kind(facts)
+    return {"general_violence": kinds["violence"] or judged_at,
+            "general_offending": kinds["reoffending"] or judged_at,
+            "learning_disability": kinds["reoffending"] or judged_at}
 
 
 def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programme], list[Mention]]:
