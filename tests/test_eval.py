@@ -109,11 +109,11 @@ def test_family_score_arithmetic():
 # did not: their floors below are what the second set measured, not targets.
 F1_TARGET = 0.9
 F1_GATES = {
-    "da-enquiry": F1_TARGET,                # 0.931 on the second held-out set
+    "da-enquiry": F1_TARGET,                # 0.938 on the second held-out set
     "curfew-checks": F1_TARGET,             # 0.981
     "unaffordable-fine": F1_TARGET,         # 0.917
     "safeguarding-enquiry": 0.88,           # below target: 0.893 on the second set
-    "stalking-checks": 0.82,                # below target: 0.840 (recall 0.778)
+    "stalking-checks": 0.88,                # below target: 0.893
     "accredited-programme": 0.80,           # below target: 0.820 (precision 0.714)
 }
 
