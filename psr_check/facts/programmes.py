@@ -28,15 +28,6 @@ _RISK_PATTERNS = [
 ]
 _PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA|ROR|likelihood of re-?offending|"
                               rf"risk of re-?offending)\b[^.\n]{{0,20}}?\b{_LEVEL}\b", re.IGNORECASE)
-# which predictor speaks to which need: harm and violence predictors for violence programmes,
-# general reoffending predictors for thinking-skills programmes (LABELLING: "at medium risk or above")
-_VIOLENCE_LEVEL = [*_RISK_PATTERNS[:2], re.compile(
-    rf"\b(?:OVP|RSR|SARA|OSP(?:-[A-Z]+)?)\b[^.\n]{{0,20}}?\b{_LEVEL}\b", re.IGNORECASE)]
-_REOFFENDING_LEVEL = [re.compile(
-    rf"\b(?:OGRS3?|OGRS4|OGP|ROR|likelihood of re-?offending|risk of re-?offending)\b[^.\n]{{0,20}}?\b{_LEVEL}\b",
-    re.IGNORECASE)]
-_SCORE_KIND = {"ogrs": "reoffending", "ogrs3": "reoffending", "ogrs4": "reoffending", "ogp": "reoffending",
-               "ovp": "violence", "rsr": "violence"}
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
@@ -87,7 +78,7 @@ def programme_calculator(catalogue: ProgrammesFile):
 
         makers = {
             # _indicating(∅, any risk) is ∅: with no need found the risk level is not read
-            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk(), need_risks(facts, needs_risk())))
+            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk(), need_risks(facts, needs_risk(), catalogue)))
             and not low_risk_excluded() and not _custody_proposed(facts),
             "considered": lambda: bool(proposed) or programme_ruled_out(facts),
             "proposal_present": lambda: _proposal_present(facts),
@@ -143,18 +134,43 @@ def report_date(facts) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def risk_levels_by_kind(facts) -> dict[str, str | None]:
-    """The highest stated level of each kind: "violence" (RoSH, OVP, RSR, SARA) and "reoffending"
-    (OGRS, OGP, likelihood of reoffending); None where the draft states none of that kind."""
-    found: dict[str, list[str]] = {"violence": [], "reoffending": []}
-    if facts.record and facts.record.rosh_level:
+def predictor_patterns(catalogue: ProgrammesFile) -> dict[str, re.Pattern]:
+    """One pattern per kind in rules/programmes.yaml ``risk_predictors``: a predictor's name, then
+    a level within its clause ("OVP 36% (medium)", "RoSH: low"), or the level first ("low RoSH")."""
+    patterns = {}
+    for kind, names in catalogue.risk_predictors.model_dump().items():
+        named = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+        patterns[kind] = re.compile(rf"\b(?:{named})\b[^.\n]{{0,40}}?\b{_LEVEL}\b|\b{_LEVEL}\s+(?:{named})\b",
+                                    re.IGNORECASE)
+    return patterns
+
+
+def risk_levels_by_kind(facts, catalogue: ProgrammesFile) -> dict[str, str | None]:
+    """The highest stated level of each kind in ``risk_predictors``: "violence" (RoSH, OVP, RSR,
+    SARA) and "reoffending" (OGRS, OGP, likelihood of reoffending); None where none is stated."""
+    kinds = catalogue.risk_predictors.model_dump()
+    found: dict[str, list[str]] = {kind: [] for kind in kinds}
+    if facts.record and facts.record.rosh_level and "violence" in found:
         found["violence"].append(facts.record.rosh_level)
-    for kind, patterns in (("violence", _VIOLENCE_LEVEL), ("reoffending", _REOFFENDING_LEVEL)):
-        found[kind] += [_level(m.group(1)) for p in patterns for m in p.finditer(facts.text)]
+    for kind, pattern in _predictor_patterns(catalogue).items():
+        found[kind] += [_level(m.group(1) or m.group(2)) for m in pattern.finditer(facts.text)]
+    score_kind = {name.lower(): kind for kind, names in kinds.items() for name in names}
     for name, score in _SCORE.findall(facts.text):
-        value = float(score)
-        found[_SCORE_KIND[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
+        if name.lower() in score_kind:
+            value = float(score)
+            found[score_kind[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
     return {kind: max(levels, key=lambda x: RISK_ORDER[x]) if levels else None for kind, levels in found.items()}
+
+
+_COMPILED: dict[int, tuple[ProgrammesFile, dict[str, re.Pattern]]] = {}
+
+
+def _predictor_patterns(catalogue: ProgrammesFile) -> dict[str, re.Pattern]:
+    """Compiled once per rule pack (kept by the catalogue object), never per document."""
+    kept = _COMPILED.get(id(catalogue))
+    if kept is None or kept[0] is not catalogue:
+        kept = _COMPILED[id(catalogue)] = (catalogue, predictor_patterns(catalogue))
+    return kept[1]
 
 
 def _level(word: str) -> str:
@@ -287,9 +303,9 @@ def _indicating(needs: set[str], risk: str | None, risk_for: dict[str, str | Non
     return always | general
 
 
-def need_risks(facts, judged_at: str | None) -> dict[str, str | None]:
+def need_risks(facts, judged_at: str | None, catalogue: ProgrammesFile) -> dict[str, str | None]:
     """Each general need's level: its own kind when the draft states it, else ``judged_at``."""
-    kinds = risk_levels_by_kind(facts)
+    kinds = risk_levels_by_kind(facts, catalogue)
     return {"general_violence": kinds["violence"] or judged_at,
             "general_offending": kinds["reoffending"] or judged_at,
             "learning_disability": kinds["reoffending"] or judged_at}

@@ -32,6 +32,13 @@ class Programme(RuleModel):
     regions: list[str] | None = None  # None: every region
 
 
+class RiskPredictors(RuleModel):
+    """Which stated scores judge which need: violence programmes by the harm and violence
+    predictors, thinking-skills programmes by general reoffending (LABELLING: "at medium risk")."""
+    violence: list[str] = Field(min_length=1)
+    reoffending: list[str] = Field(min_length=1)
+
+
 class ProgrammesFile(RuleModel):
     source: str
     as_of: str
@@ -39,6 +46,7 @@ class ProgrammesFile(RuleModel):
     # the risk assumed, for general violence and thinking needs only, when no level is stated and the
     # report says there are no previous convictions (concept NO_PREVIOUS): a first offence is low on OGRS
     no_previous_unstated_risk: Literal["low", "medium", "high", "very high"] | None = None
+    risk_predictors: RiskPredictors
     regions: list[str]
     programmes: list[Programme]
 
