@@ -316,7 +316,7 @@ def _eager_programme_values(facts, catalogue) -> dict:
     low_risk_excluded = risk == "low" and (cut is None or date is None or date >= cut)
     needs_risk = catalogue.no_previous_unstated_risk if risk is None and catalogue.no_previous_unstated_risk \
         and p._has(facts, "NO_PREVIOUS") else risk
-    indicated = bool(p._indicating(needs, needs_risk, p.need_risks(facts, needs_risk, catalogue))) and not low_risk_excluded \
+    indicated = bool(p._indicating(needs, needs_risk, p.need_risks(facts, needs_risk, p.compile_predictors(catalogue)))) and not low_risk_excluded \
         and not p._custody_proposed(facts)
     suggestions = [] if low_risk_excluded else p.suggest(catalogue, needs, sex, risk, facts.region, date)
     eligible_for = needs | p.partner_context(facts)

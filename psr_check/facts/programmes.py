@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from psr_check.facts.lazy import LazyDict
@@ -42,6 +43,8 @@ _NEED_LABELS = {
 
 
 def programme_calculator(catalogue: ProgrammesFile):
+    predictors = compile_predictors(catalogue)
+
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
         """The programme facts, each worked out when a check or message first reads it: the risk
         level and the person's sex (regexes over the whole text) are needed only when the text
@@ -78,7 +81,7 @@ def programme_calculator(catalogue: ProgrammesFile):
 
         makers = {
             # _indicating(∅, any risk) is ∅: with no need found the risk level is not read
-            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk(), need_risks(facts, needs_risk(), catalogue)))
+            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk(), need_risks(facts, needs_risk(), predictors)))
             and not low_risk_excluded() and not _custody_proposed(facts),
             "considered": lambda: bool(proposed) or programme_ruled_out(facts),
             "proposal_present": lambda: _proposal_present(facts),
@@ -134,43 +137,40 @@ def report_date(facts) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def predictor_patterns(catalogue: ProgrammesFile) -> dict[str, re.Pattern]:
-    """One pattern per kind in rules/programmes.yaml ``risk_predictors``: a predictor's name, then
-    a level within its clause ("OVP 36% (medium)", "RoSH: low"), or the level first ("low RoSH")."""
+@dataclass(frozen=True)
+class Predictors:
+    """rules/programmes.yaml ``risk_predictors`` compiled: one pattern per kind (a predictor's name,
+    then a level within its clause: "OVP 36% (medium)", "RoSH: low"; or the level first: "low RoSH"),
+    and the kind of each name for banded percentages ("OGRS3 45%")."""
+
+    patterns: dict[str, re.Pattern]
+    score_kind: dict[str, str]
+
+
+def compile_predictors(catalogue: ProgrammesFile) -> Predictors:
+    """Built once per rule pack, with the calculator; never per document."""
+    kinds = catalogue.risk_predictors.model_dump()
     patterns = {}
-    for kind, names in catalogue.risk_predictors.model_dump().items():
+    for kind, names in kinds.items():
         named = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
         patterns[kind] = re.compile(rf"\b(?:{named})\b[^.\n]{{0,40}}?\b{_LEVEL}\b|\b{_LEVEL}\s+(?:{named})\b",
                                     re.IGNORECASE)
-    return patterns
+    return Predictors(patterns, {name.lower(): kind for kind, names in kinds.items() for name in names})
 
 
-def risk_levels_by_kind(facts, catalogue: ProgrammesFile) -> dict[str, str | None]:
-    """The highest stated level of each kind in ``risk_predictors``: "violence" (RoSH, OVP, RSR,
-    SARA) and "reoffending" (OGRS, OGP, likelihood of reoffending); None where none is stated."""
-    kinds = catalogue.risk_predictors.model_dump()
-    found: dict[str, list[str]] = {kind: [] for kind in kinds}
+def risk_levels_by_kind(facts, predictors: Predictors) -> dict[str, str | None]:
+    """The highest stated level of each kind: "violence" (RoSH, OVP, RSR, SARA) and "reoffending"
+    (OGRS, OGP, likelihood of reoffending); None where the draft states none of that kind."""
+    found: dict[str, list[str]] = {kind: [] for kind in predictors.patterns}
     if facts.record and facts.record.rosh_level and "violence" in found:
         found["violence"].append(facts.record.rosh_level)
-    for kind, pattern in _predictor_patterns(catalogue).items():
+    for kind, pattern in predictors.patterns.items():
         found[kind] += [_level(m.group(1) or m.group(2)) for m in pattern.finditer(facts.text)]
-    score_kind = {name.lower(): kind for kind, names in kinds.items() for name in names}
     for name, score in _SCORE.findall(facts.text):
-        if name.lower() in score_kind:
+        if name.lower() in predictors.score_kind:
             value = float(score)
-            found[score_kind[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
+            found[predictors.score_kind[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
     return {kind: max(levels, key=lambda x: RISK_ORDER[x]) if levels else None for kind, levels in found.items()}
-
-
-_COMPILED: dict[int, tuple[ProgrammesFile, dict[str, re.Pattern]]] = {}
-
-
-def _predictor_patterns(catalogue: ProgrammesFile) -> dict[str, re.Pattern]:
-    """Compiled once per rule pack (kept by the catalogue object), never per document."""
-    kept = _COMPILED.get(id(catalogue))
-    if kept is None or kept[0] is not catalogue:
-        kept = _COMPILED[id(catalogue)] = (catalogue, predictor_patterns(catalogue))
-    return kept[1]
 
 
 def _level(word: str) -> str:
@@ -303,9 +303,9 @@ def _indicating(needs: set[str], risk: str | None, risk_for: dict[str, str | Non
     return always | general
 
 
-def need_risks(facts, judged_at: str | None, catalogue: ProgrammesFile) -> dict[str, str | None]:
+def need_risks(facts, judged_at: str | None, predictors: Predictors) -> dict[str, str | None]:
     """Each general need's level: its own kind when the draft states it, else ``judged_at``."""
-    kinds = risk_levels_by_kind(facts, catalogue)
+    kinds = risk_levels_by_kind(facts, predictors)
     return {"general_violence": kinds["violence"] or judged_at,
             "general_offending": kinds["reoffending"] or judged_at,
             "learning_disability": kinds["reoffending"] or judged_at}
