@@ -13,12 +13,14 @@ from psr_check.annotate import context as _context  # noqa: F401  registers psr_
 from psr_check.annotate import lemma as _lemma  # noqa: F401  registers psr_lemma
 from psr_check.annotate import sections as _sections  # noqa: F401  registers psr_sections
 from psr_check.annotate import sentences as _sentences  # noqa: F401  registers psr_sentences
+from psr_check.annotate.tokenizer import ChunkCachingTokenizer
 from psr_check.pack import RulePack, RulePackError
 
 
 def build_pipeline(pack: RulePack) -> Language:
     """The annotating pipeline for ``pack``. Bad token patterns surface as RulePackError."""
     nlp = English()  # what spacy.blank("en") gives, without its config round trip (~10 ms a start)
+    nlp.tokenizer = ChunkCachingTokenizer(nlp.tokenizer)
     nlp.add_pipe("psr_lemma")
     nlp.add_pipe("psr_sections", config={"sections": pack.sections.model_dump()})
     nlp.add_pipe("psr_sentences")  # after sections: a heading line always ends a sentence
