@@ -397,3 +397,71 @@ def test_scope_notices_equal_one_search_per_phrase(linter):
         assert got == reference(text), text[:200]
         hits += bool(got)
     assert hits > len(phrases)
+
+
+def _rule_test_cases(linter) -> list[tuple[str, object, str | None]]:
+    """Every check's own tests (with their records and check modes): the texts that reach each
+    branch of the rule pack's conditions, fired and silent."""
+    from psr_check.models import AllocationRecord
+
+    return [(test.text, AllocationRecord.model_validate(test.record) if test.record else None, test.check_mode)
+            for check in linter.pack.checks for test in check.tests]
+
+
+def _conditions(cond):
+    yield cond
+    for child in (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else []):
+        yield from _conditions(child)
+
+
+def test_compiled_conditions_decide_as_the_explaining_evaluator(linter, docs):
+    """Every condition of the rule pack, at every depth, beside no trigger and beside each mention a
+    ``when`` gathers: the compiled closures give the ok, mentions and record fields of
+    ``evaluate_condition`` (which judges every branch and says what it tried)."""
+    from psr_check.engine.conditions import compiled_gather, compiled_test, evaluate_condition
+    from psr_check.facts import build_facts
+
+    cases = [(doc, None, None) for doc in docs[::2]]
+    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
+    held = agreed = 0
+    for doc, record, mode in cases:
+        facts = build_facts(doc, record=record, check_mode=mode or linter.check_mode,
+                            calculators=linter.calculators)
+        for check in linter.pack.checks:
+            triggers = [None] + evaluate_condition(check.when, facts).mentions
+            for top in (check.when, check.require, check.unless, check.relevant_when):
+                for cond in _conditions(top) if top is not None else ():
+                    for trigger in triggers:
+                        slow = evaluate_condition(cond, facts, trigger)
+                        assert compiled_test(cond)(facts, trigger) == slow.ok
+                        assert compiled_gather(cond)(facts, trigger) == (slow.ok, slow.mentions, slow.record_fields)
+                        held += slow.ok
+                        agreed += 1
+    assert 0 < held < agreed
+
+
+def test_check_results_and_findings_equal_judging_every_branch(linter, monkeypatch):
+    """The engine decides with compiled closures and explains only failing checks; with every
+    condition judged in full by ``evaluate_condition`` instead, documents come out the same."""
+    import psr_check.engine.evaluate as evaluate
+    from psr_check.engine.conditions import evaluate_condition
+
+    cases = [(text, None, None) for text in TEXTS[::3]] + _rule_test_cases(linter)
+    fast = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    compiled_plan = evaluate._plan
+
+    def slow_plan(check):
+        def test(cond):
+            return (lambda facts, trigger: evaluate_condition(cond, facts, trigger).ok) if cond is not None else None
+
+        def gather(facts, trigger):
+            outcome = evaluate_condition(check.when, facts, trigger)
+            return outcome.ok, outcome.mentions, outcome.record_fields
+        return evaluate._Plan(gather, test(check.require), test(check.unless), test(check.relevant_when),
+                              compiled_plan(check).per_trigger)
+
+    monkeypatch.setattr(evaluate, "_PLANS", {})
+    monkeypatch.setattr(evaluate, "_plan", slow_plan)
+    slow = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    assert fast == slow
+    assert sum('"code":"' in s for s in fast) > 100
