@@ -348,7 +348,7 @@ def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs,
     calculate = programme_calculator(linter.pack.programmes)
     risk_reads = []
     risk_level = programmes.risk_level
-    monkeypatch.setattr(programmes, "risk_level", lambda facts: risk_reads.append(1) or risk_level(facts))
+    monkeypatch.setattr(programmes, "risk_level", lambda facts, *rest: risk_reads.append(1) or risk_level(facts, *rest))
     indicated_only = 0
     for doc in docs:
         facts = build_facts(doc, record=None, check_mode=linter.check_mode, region=region)
@@ -363,6 +363,31 @@ def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs,
         values["indicated"]
         indicated_only += len(risk_reads) - before
     assert 0 < indicated_only < len(docs)  # some texts show no need: their risk level is never read
+
+
+@pytest.mark.parametrize("rosh", [None, "low", "high"])
+def test_risk_levels_read_in_part_equal_reading_them_all(linter, docs, rosh):
+    """"Is the stated level low" stopping at the first higher level, the levels of only the kinds
+    a need is judged by, and scores found once for both: the same as reading every pattern."""
+    from psr_check.facts import build_facts
+    from psr_check.facts import programmes as p
+    from psr_check.models import AllocationRecord
+
+    predictors = p.compile_predictors(linter.pack.programmes)
+    record = AllocationRecord(rosh_level=rosh) if rosh else None
+    general = sorted(p._NEED_KIND)
+    lows = 0
+    for doc in docs:
+        facts = build_facts(doc, record=record, check_mode=linter.check_mode)
+        scores = p._SCORE.findall(facts.text)
+        assert p.stated_risk_is_low(facts) == p.stated_risk_is_low(facts, scores) == (p.risk_level(facts)[0] == "low")
+        assert p.risk_level(facts, scores) == p.risk_level(facts)
+        lows += p.stated_risk_is_low(facts)
+        everything = p.need_risks(facts, "medium", predictors)
+        for needs in ({general[0]}, {general[1]}, {general[2]}, set(general[:2]), {"sexual"}):
+            part = p.need_risks(facts, "medium", predictors, needs, scores)
+            assert part == {need: level for need, level in everything.items() if need in needs}
+    assert (lows > 0) == (rosh != "high")
 
 
 def test_scope_notices_equal_one_search_per_phrase(linter):
