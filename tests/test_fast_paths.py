@@ -220,10 +220,12 @@ def test_concept_spans_filter_like_spacy(nlp):
 
 def test_mentions_equal_what_the_spans_say(linter, docs):
     from psr_check.facts import build_facts
+    from psr_check.facts.build import _heading_lines
 
-    checked = 0
+    checked = in_heading = 0
     for doc in docs:
         facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        heading_lines = _heading_lines(facts.text, facts.sections)
         for label in doc.spans:
             for span, mention in zip(doc.spans[label], facts.mentions[label], strict=True):
                 section = section_at(doc, span.start_char)
@@ -232,8 +234,11 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 assert (mention.sentence_start, mention.sentence_end) == (span.sent.start_char, span.sent.end_char)
                 assert (mention.section, mention.heading) == (section, heading or section)
                 assert mention.states == list(span._.states)
+                assert mention.in_heading == any(h_start <= span.start_char and span.end_char <= h_end
+                                                 for h_start, h_end in heading_lines)
                 checked += 1
-    assert checked > 500
+                in_heading += mention.in_heading
+    assert checked > 500 and in_heading > 10
 
 
 def test_concept_pairs_are_what_doc_spans_hold(docs):
