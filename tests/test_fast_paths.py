@@ -495,3 +495,52 @@ def test_check_results_and_findings_equal_judging_every_branch(linter, monkeypat
     slow = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
     assert fast == slow
     assert sum('"code":"' in s for s in fast) > 100
+
+
+def test_only_the_odd_characters_fold_unlike_lower():
+    """Stretches are found in ``text.lower()``: it must have the text's length and a lower-case
+    ASCII letter wherever re.IGNORECASE matches one, except at the characters read whole."""
+    import re
+    import sys
+
+    from psr_check.facts.stretches import _FOLDS_UNLIKE_LOWER
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or _FOLDS_UNLIKE_LOWER.match(char):
+            continue
+        lowered = char.lower()
+        assert len(lowered) == 1, hex(code)
+        if letter.fullmatch(char):
+            assert lowered.isascii() and lowered.isalpha(), hex(code)
+
+
+def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
+    """Each risk pattern read only in the stretches holding its words: the same matches, in the
+    same order, as a search of the whole text, on the corpus and on texts made to test the edges."""
+    import re
+
+    from psr_check.facts import programmes as p
+    from psr_check.facts.stretches import matches_in, stretches_holding
+
+    predictors = p.compile_predictors(linter.pack.programmes)
+    readings = [(pattern, p._RISK_WORDS) for pattern in p._RISK_PATTERNS] + [(p._PREDICTOR_LEVEL, p._PREDICTOR_WORDS)]
+    readings += [(predictors.patterns[kind], predictors.words[kind]) for kind in predictors.patterns]
+    assert all(words for _, words in readings)  # the rule pack's names give words: none is read whole
+    made = ["RISK: low", "x.risk\n: HIGH.", "Rosh.high", "low\nRoSH. medium risk.", "RİSK of harm: high",
+            "rıſk of harm high", "ROſH high", "OGRS3 score 45% (medium). OVP: HIGH", "assessed as a\nlow\nrisk",
+            "likelihood of RE-OFFENDING is low.", "risk of serious\nharm medium", "very high risk", "OSP-IIC low",
+            "medium.risk", "lowrisk. low-risk.", ".risk of harm high.", "error low", "xrosh high"]
+    found = 0
+    for text in TEXTS + made:
+        for pattern, words in readings:
+            whole = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in matches_in(pattern, text, stretches_holding(text, words))] == whole, \
+                (pattern.pattern, text[:80])
+            found += len(whole)
+    assert found > 500
+    assert stretches_holding("a. Risk b. c rosh.", ("risk", "rosh")) == [(2, 9), (10, 17)]
+    assert stretches_holding("RİSK high", ("risk",)) == [(0, 9)]  # read whole
+    with pytest.raises(ValueError):
+        p.check_words(("Risk",))

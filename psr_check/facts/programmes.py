@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from psr_check.facts.lazy import LazyDict
+from psr_check.facts.stretches import check_words, matches_in, stretches_holding
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
@@ -29,6 +30,9 @@ _RISK_PATTERNS = [
 ]
 _PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA|ROR|likelihood of re-?offending|"
                               rf"risk of re-?offending)\b[^.\n]{{0,20}}?\b{_LEVEL}\b", re.IGNORECASE)
+# every match of the patterns above holds one of these words and no full stop (facts/stretches.py)
+_RISK_WORDS = check_words(("risk", "rosh"))
+_PREDICTOR_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr", "osp", "sara", "ror", "offending"))
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
@@ -159,6 +163,7 @@ class Predictors:
 
     patterns: dict[str, re.Pattern]
     score_kind: dict[str, str]
+    words: dict[str, tuple[str, ...] | None]  # each kind's names' first words (facts/stretches.py)
 
 
 def compile_predictors(catalogue: ProgrammesFile) -> Predictors:
@@ -169,7 +174,16 @@ def compile_predictors(catalogue: ProgrammesFile) -> Predictors:
         named = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
         patterns[kind] = re.compile(rf"\b(?:{named})\b[^.\n]{{0,40}}?\b{_LEVEL}\b|\b{_LEVEL}\s+(?:{named})\b",
                                     re.IGNORECASE)
-    return Predictors(patterns, {name.lower(): kind for kind, names in kinds.items() for name in names})
+    return Predictors(patterns, {name.lower(): kind for kind, names in kinds.items() for name in names},
+                      {kind: _first_words(names) for kind, names in kinds.items()})
+
+
+def _first_words(names: list[str]) -> tuple[str, ...] | None:
+    """Every match of a kind's pattern holds one of its names, so the first word of one; None
+    (read the whole text) unless each is plain ASCII with no full stop."""
+    words = tuple(sorted({name.split()[0].lower() for name in names if name.split()}))
+    plain = len(words) > 0 and all(name.split() and name.isascii() and "." not in name for name in names)
+    return check_words(words) if plain else None
 
 
 def risk_levels_by_kind(facts, predictors: Predictors, kinds: Iterable[str] | None = None,
@@ -182,7 +196,8 @@ def risk_levels_by_kind(facts, predictors: Predictors, kinds: Iterable[str] | No
     if facts.record and facts.record.rosh_level and "violence" in found:
         found["violence"].append(facts.record.rosh_level)
     for kind in found:
-        found[kind] += [_level(m.group(1) or m.group(2)) for m in predictors.patterns[kind].finditer(facts.text)]
+        stretches = stretches_holding(facts.text, predictors.words[kind])
+        found[kind] += [_level(m.group(1) or m.group(2)) for m in matches_in(predictors.patterns[kind], facts.text, stretches)]
     for name, score in _SCORE.findall(facts.text) if scores is None else scores:
         if predictors.score_kind.get(name.lower()) in found:
             value = float(score)
@@ -221,8 +236,12 @@ def stated_risk_is_low(facts, scores: list[tuple[str, str]] | None = None) -> bo
 
 def _stated_levels(text: str, scores: list[tuple[str, str]] | None) -> Iterator[str]:
     """Every risk level the text states, pattern by pattern, then the bands of percentage scores."""
-    for pattern in (*_RISK_PATTERNS, _PREDICTOR_LEVEL):
-        for match in pattern.finditer(text):
+    readings = [(pattern, _RISK_WORDS) for pattern in _RISK_PATTERNS] + [(_PREDICTOR_LEVEL, _PREDICTOR_WORDS)]
+    stretches: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for pattern, words in readings:
+        if words not in stretches:
+            stretches[words] = stretches_holding(text, words)
+        for match in matches_in(pattern, text, stretches[words]):
             yield match.group(1).lower().replace("med", "medium").replace("mediumium", "medium")
     for _name, score in _SCORE.findall(text) if scores is None else scores:
         value = float(score)
