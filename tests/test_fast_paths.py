@@ -544,3 +544,57 @@ def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
     assert stretches_holding("RİSK high", ("risk",)) == [(0, 9)]  # read whole
     with pytest.raises(ValueError):
         p.check_words(("Risk",))
+
+
+def _eager_means(facts, fines) -> tuple[dict, dict]:
+    """The means and fine facts as first written: every one worked out before any is read."""
+    from psr_check.facts import means as m
+    from psr_check.facts.money_words import compile_money_words
+
+    words = compile_money_words(fines.money_words)
+    income, income_evidence = m.net_weekly_income(facts, words)
+    info = m._has(facts, "MEANS_INFO") or income is not None or m._period_amounts(facts, words)
+    rules = fines.relevant_weekly_income
+    if income is not None and income > rules.low_income_threshold:
+        rwi, basis = income, f"actual: net £{income:,.0f} a week"
+    elif info:
+        rwi, basis = rules.deemed, "deemed: benefits only or low income"
+    else:
+        rwi, basis = rules.no_information, "assumed: no information about means"
+    rate = m.suggested_weekly_payment(rwi, fines)
+    total, parts, amount_evidence = m.proposed_total(facts, words)
+    values = {
+        "means.net_weekly_income": income, "means.relevant_weekly_income": rwi, "means.rwi_basis": basis,
+        "means.information_present": info,
+        "fine.total": total, "fine.total_text": m._total_text(total, parts), "fine.amounts_stated": bool(parts),
+        "fine.weekly_rate": rate, "fine.weeks_to_pay": round(total / rate, 1) if parts and rate else None,
+        "fine.payment_weeks_limit": fines.payment_period_weeks,
+        "fine.over_payment_period": bool(parts and rate and total / rate > fines.payment_period_weeks),
+    }
+    evidence = {"means.net_weekly_income": income_evidence, "fine.weeks_to_pay": amount_evidence,
+                "fine.total": amount_evidence}
+    return values, evidence
+
+
+def test_means_facts_worked_out_when_read_equal_the_eager_ones(linter, docs):
+    """Read one at a time (in two orders), all at once, or through their evidence first, the
+    means and fine facts are what working everything out first gives."""
+    from psr_check.facts import build_facts
+    from psr_check.facts.means import means_calculator
+
+    fines = linter.pack.fines
+    calculators = (means_calculator(fines),)
+    stated = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        values, evidence = _eager_means(facts, fines)
+        for order in (list(values), list(reversed(values))):
+            lazy = build_facts(doc, record=None, check_mode=linter.check_mode, calculators=calculators)
+            assert {name: lazy.fact(name) for name in order} == values
+            assert {name: lazy.derived_evidence[name] for name in evidence} == evidence
+        lazy = build_facts(doc, record=None, check_mode=linter.check_mode, calculators=calculators)
+        assert dict(lazy.derived_evidence.items()) == evidence  # evidence first
+        assert {f"{group}.{key}": value for group, group_values in lazy.derived.items()
+                for key, value in group_values.items()} == values
+        stated += values["fine.amounts_stated"]
+    assert 0 < stated < len(docs)

@@ -48,11 +48,14 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
     facts.mentions = LazyDict(doc.spans, _MentionMaker(doc, facts.text, sections))  # made when first read
+    evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
         for group, (values, evidence) in calculate(facts).items():
             facts.derived[group] = values
-            facts.derived_evidence.update({f"{group}.{k}": v for k, v in evidence.items()})
+            evidence_of.update({f"{group}.{key}": (evidence, key) for key in evidence})
+    # a calculator may work its evidence out when first read (a LazyDict): read it only then too
+    facts.derived_evidence = LazyDict(evidence_of, lambda name: evidence_of[name][0][evidence_of[name][1]])
     return facts
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from psr_check.facts.lazy import LazyDict
+from psr_check.facts.lazy import lazy_values, once
 from psr_check.facts.stretches import check_words, matches_in, stretches_holding
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
@@ -53,9 +53,9 @@ def programme_calculator(catalogue: ProgrammesFile):
         """The programme facts, each worked out when a check or message first reads it: the risk
         level and the person's sex (regexes over the whole text) are needed only when the text
         shows a need or proposes a programme."""
-        date, sex = _once(lambda: report_date(facts)), _once(lambda: person_sex(facts))
-        scores = _once(lambda: _SCORE.findall(facts.text))  # read by both risk_level and need_risks
-        risk = _once(lambda: risk_level(facts, scores()))
+        date, sex = once(lambda: report_date(facts)), once(lambda: person_sex(facts))
+        scores = once(lambda: _SCORE.findall(facts.text))  # read by both risk_level and need_risks
+        risk = once(lambda: risk_level(facts, scores()))
         needs, need_evidence = offence_needs(facts)
         proposed, proposed_evidence = proposed_programmes(facts, catalogue)
         low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
@@ -113,23 +113,11 @@ def programme_calculator(catalogue: ProgrammesFile):
             "retired_text": lambda: "; ".join(_retired_text(p, catalogue) for p in proposed if _retired(p, date()))
             or "none",
         }
-        values = LazyDict(makers, lambda name: makers[name]())
+        values = lazy_values(makers)
         evidence = {"indicated": need_evidence, "ineligible": proposed_evidence, "retired": proposed_evidence}
         return {"programme": (values, evidence)}
 
     return calculate
-
-
-def _once(make):
-    """``make()`` called the first time only; ``.made()`` says whether it has been."""
-    made: list = []
-
-    def value():
-        if not made:
-            made.append(make())
-        return made[0]
-    value.made = lambda: bool(made)
-    return value
 
 
 def report_date(facts) -> dt.date | None:
