@@ -276,5 +276,5 @@ def test_worked_out_once_per_condition_never_for_another():
     assert c.uses_same_sentence(same) is True and c.uses_same_sentence(plain) is False
     assert c.uses_same_sentence(same) is True  # from the cache
     cache = {id(plain): (same, "not for this condition")}
-    assert c._memo(cache, plain, c._describe) == c._describe(plain) == "concept B (not negated)"
+    assert c.once_per(cache, plain, c._describe) == c._describe(plain) == "concept B (not negated)"
     assert cache[id(plain)] == (plain, "concept B (not negated)")

@@ -220,10 +220,12 @@ def test_concept_spans_filter_like_spacy(nlp):
 
 def test_mentions_equal_what_the_spans_say(linter, docs):
     from psr_check.facts import build_facts
+    from psr_check.facts.build import _heading_lines
 
-    checked = 0
+    checked = in_heading = 0
     for doc in docs:
         facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        heading_lines = _heading_lines(facts.text, facts.sections)
         for label in doc.spans:
             for span, mention in zip(doc.spans[label], facts.mentions[label], strict=True):
                 section = section_at(doc, span.start_char)
@@ -232,8 +234,11 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 assert (mention.sentence_start, mention.sentence_end) == (span.sent.start_char, span.sent.end_char)
                 assert (mention.section, mention.heading) == (section, heading or section)
                 assert mention.states == list(span._.states)
+                assert mention.in_heading == any(h_start <= span.start_char and span.end_char <= h_end
+                                                 for h_start, h_end in heading_lines)
                 checked += 1
-    assert checked > 500
+                in_heading += mention.in_heading
+    assert checked > 500 and in_heading > 10
 
 
 def test_concept_pairs_are_what_doc_spans_hold(docs):
@@ -348,7 +353,7 @@ def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs,
     calculate = programme_calculator(linter.pack.programmes)
     risk_reads = []
     risk_level = programmes.risk_level
-    monkeypatch.setattr(programmes, "risk_level", lambda facts: risk_reads.append(1) or risk_level(facts))
+    monkeypatch.setattr(programmes, "risk_level", lambda facts, *rest: risk_reads.append(1) or risk_level(facts, *rest))
     indicated_only = 0
     for doc in docs:
         facts = build_facts(doc, record=None, check_mode=linter.check_mode, region=region)
@@ -363,6 +368,31 @@ def test_programme_facts_worked_out_when_read_equal_the_eager_ones(linter, docs,
         values["indicated"]
         indicated_only += len(risk_reads) - before
     assert 0 < indicated_only < len(docs)  # some texts show no need: their risk level is never read
+
+
+@pytest.mark.parametrize("rosh", [None, "low", "high"])
+def test_risk_levels_read_in_part_equal_reading_them_all(linter, docs, rosh):
+    """"Is the stated level low" stopping at the first higher level, the levels of only the kinds
+    a need is judged by, and scores found once for both: the same as reading every pattern."""
+    from psr_check.facts import build_facts
+    from psr_check.facts import programmes as p
+    from psr_check.models import AllocationRecord
+
+    predictors = p.compile_predictors(linter.pack.programmes)
+    record = AllocationRecord(rosh_level=rosh) if rosh else None
+    general = sorted(p._NEED_KIND)
+    lows = 0
+    for doc in docs:
+        facts = build_facts(doc, record=record, check_mode=linter.check_mode)
+        scores = p._SCORE.findall(facts.text)
+        assert p.stated_risk_is_low(facts) == p.stated_risk_is_low(facts, scores) == (p.risk_level(facts)[0] == "low")
+        assert p.risk_level(facts, scores) == p.risk_level(facts)
+        lows += p.stated_risk_is_low(facts)
+        everything = p.need_risks(facts, "medium", predictors)
+        for needs in ({general[0]}, {general[1]}, {general[2]}, set(general[:2]), {"sexual"}):
+            part = p.need_risks(facts, "medium", predictors, needs, scores)
+            assert part == {need: level for need, level in everything.items() if need in needs}
+    assert (lows > 0) == (rosh != "high")
 
 
 def test_scope_notices_equal_one_search_per_phrase(linter):
@@ -397,3 +427,174 @@ def test_scope_notices_equal_one_search_per_phrase(linter):
         assert got == reference(text), text[:200]
         hits += bool(got)
     assert hits > len(phrases)
+
+
+def _rule_test_cases(linter) -> list[tuple[str, object, str | None]]:
+    """Every check's own tests (with their records and check modes): the texts that reach each
+    branch of the rule pack's conditions, fired and silent."""
+    from psr_check.models import AllocationRecord
+
+    return [(test.text, AllocationRecord.model_validate(test.record) if test.record else None, test.check_mode)
+            for check in linter.pack.checks for test in check.tests]
+
+
+def _conditions(cond):
+    yield cond
+    for child in (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else []):
+        yield from _conditions(child)
+
+
+def test_compiled_conditions_decide_as_the_explaining_evaluator(linter, docs):
+    """Every condition of the rule pack, at every depth, beside no trigger and beside each mention a
+    ``when`` gathers: the compiled closures give the ok, mentions and record fields of
+    ``evaluate_condition`` (which judges every branch and says what it tried)."""
+    from psr_check.engine.conditions import compiled_gather, compiled_test, evaluate_condition
+    from psr_check.facts import build_facts
+
+    cases = [(doc, None, None) for doc in docs[::2]]
+    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
+    held = agreed = 0
+    for doc, record, mode in cases:
+        facts = build_facts(doc, record=record, check_mode=mode or linter.check_mode,
+                            calculators=linter.calculators)
+        for check in linter.pack.checks:
+            triggers = [None] + evaluate_condition(check.when, facts).mentions
+            for top in (check.when, check.require, check.unless, check.relevant_when):
+                for cond in _conditions(top) if top is not None else ():
+                    for trigger in triggers:
+                        slow = evaluate_condition(cond, facts, trigger)
+                        assert compiled_test(cond)(facts, trigger) == slow.ok
+                        assert compiled_gather(cond)(facts, trigger) == (slow.ok, slow.mentions, slow.record_fields)
+                        held += slow.ok
+                        agreed += 1
+    assert 0 < held < agreed
+
+
+def test_check_results_and_findings_equal_judging_every_branch(linter, monkeypatch):
+    """The engine decides with compiled closures and explains only failing checks; with every
+    condition judged in full by ``evaluate_condition`` instead, documents come out the same."""
+    import psr_check.engine.evaluate as evaluate
+    from psr_check.engine.conditions import evaluate_condition
+
+    cases = [(text, None, None) for text in TEXTS[::3]] + _rule_test_cases(linter)
+    fast = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    compiled_plan = evaluate._plan
+
+    def slow_plan(check):
+        def test(cond):
+            return (lambda facts, trigger: evaluate_condition(cond, facts, trigger).ok) if cond is not None else None
+
+        def gather(facts, trigger):
+            outcome = evaluate_condition(check.when, facts, trigger)
+            return outcome.ok, outcome.mentions, outcome.record_fields
+        return evaluate._Plan(gather, test(check.require), test(check.unless), test(check.relevant_when),
+                              compiled_plan(check).per_trigger)
+
+    monkeypatch.setattr(evaluate, "_PLANS", {})
+    monkeypatch.setattr(evaluate, "_plan", slow_plan)
+    slow = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    assert fast == slow
+    assert sum('"code":"' in s for s in fast) > 100
+
+
+def test_only_the_odd_characters_fold_unlike_lower():
+    """Stretches are found in ``text.lower()``: it must have the text's length and a lower-case
+    ASCII letter wherever re.IGNORECASE matches one, except at the characters read whole."""
+    import re
+    import sys
+
+    from psr_check.facts.stretches import _FOLDS_UNLIKE_LOWER
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or _FOLDS_UNLIKE_LOWER.match(char):
+            continue
+        lowered = char.lower()
+        assert len(lowered) == 1, hex(code)
+        if letter.fullmatch(char):
+            assert lowered.isascii() and lowered.isalpha(), hex(code)
+
+
+def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
+    """Each risk pattern read only in the stretches holding its words: the same matches, in the
+    same order, as a search of the whole text, on the corpus and on texts made to test the edges."""
+    import re
+
+    from psr_check.facts import programmes as p
+    from psr_check.facts.stretches import matches_in, stretches_holding
+
+    predictors = p.compile_predictors(linter.pack.programmes)
+    readings = [(pattern, p._RISK_WORDS) for pattern in p._RISK_PATTERNS] + [(p._PREDICTOR_LEVEL, p._PREDICTOR_WORDS)]
+    readings += [(predictors.patterns[kind], predictors.words[kind]) for kind in predictors.patterns]
+    assert all(words for _, words in readings)  # the rule pack's names give words: none is read whole
+    made = ["RISK: low", "x.risk\n: HIGH.", "Rosh.high", "low\nRoSH. medium risk.", "RİSK of harm: high",
+            "rıſk of harm high", "ROſH high", "OGRS3 score 45% (medium). OVP: HIGH", "assessed as a\nlow\nrisk",
+            "likelihood of RE-OFFENDING is low.", "risk of serious\nharm medium", "very high risk", "OSP-IIC low",
+            "medium.risk", "lowrisk. low-risk.", ".risk of harm high.", "error low", "xrosh high"]
+    found = 0
+    for text in TEXTS + made:
+        for pattern, words in readings:
+            whole = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in matches_in(pattern, text, stretches_holding(text, words))] == whole, \
+                (pattern.pattern, text[:80])
+            found += len(whole)
+    assert found > 500
+    assert stretches_holding("a. Risk b. c rosh.", ("risk", "rosh")) == [(2, 9), (10, 17)]
+    assert stretches_holding("RİSK high", ("risk",)) == [(0, 9)]  # read whole
+    with pytest.raises(ValueError):
+        p.check_words(("Risk",))
+
+
+def _eager_means(facts, fines) -> tuple[dict, dict]:
+    """The means and fine facts as first written: every one worked out before any is read."""
+    from psr_check.facts import means as m
+    from psr_check.facts.money_words import compile_money_words
+
+    words = compile_money_words(fines.money_words)
+    income, income_evidence = m.net_weekly_income(facts, words)
+    info = m._has(facts, "MEANS_INFO") or income is not None or m._period_amounts(facts, words)
+    rules = fines.relevant_weekly_income
+    if income is not None and income > rules.low_income_threshold:
+        rwi, basis = income, f"actual: net £{income:,.0f} a week"
+    elif info:
+        rwi, basis = rules.deemed, "deemed: benefits only or low income"
+    else:
+        rwi, basis = rules.no_information, "assumed: no information about means"
+    rate = m.suggested_weekly_payment(rwi, fines)
+    total, parts, amount_evidence = m.proposed_total(facts, words)
+    values = {
+        "means.net_weekly_income": income, "means.relevant_weekly_income": rwi, "means.rwi_basis": basis,
+        "means.information_present": info,
+        "fine.total": total, "fine.total_text": m._total_text(total, parts), "fine.amounts_stated": bool(parts),
+        "fine.weekly_rate": rate, "fine.weeks_to_pay": round(total / rate, 1) if parts and rate else None,
+        "fine.payment_weeks_limit": fines.payment_period_weeks,
+        "fine.over_payment_period": bool(parts and rate and total / rate > fines.payment_period_weeks),
+    }
+    evidence = {"means.net_weekly_income": income_evidence, "fine.weeks_to_pay": amount_evidence,
+                "fine.total": amount_evidence}
+    return values, evidence
+
+
+def test_means_facts_worked_out_when_read_equal_the_eager_ones(linter, docs):
+    """Read one at a time (in two orders), all at once, or through their evidence first, the
+    means and fine facts are what working everything out first gives."""
+    from psr_check.facts import build_facts
+    from psr_check.facts.means import means_calculator
+
+    fines = linter.pack.fines
+    calculators = (means_calculator(fines),)
+    stated = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        values, evidence = _eager_means(facts, fines)
+        for order in (list(values), list(reversed(values))):
+            lazy = build_facts(doc, record=None, check_mode=linter.check_mode, calculators=calculators)
+            assert {name: lazy.fact(name) for name in order} == values
+            assert {name: lazy.derived_evidence[name] for name in evidence} == evidence
+        lazy = build_facts(doc, record=None, check_mode=linter.check_mode, calculators=calculators)
+        assert dict(lazy.derived_evidence.items()) == evidence  # evidence first
+        assert {f"{group}.{key}": value for group, group_values in lazy.derived.items()
+                for key, value in group_values.items()} == values
+        stated += values["fine.amounts_stated"]
+    assert 0 < stated < len(docs)

@@ -1,13 +1,25 @@
-"""The condition tree: combinators and three kinds of leaf (concept, record field, policy)."""
+"""The condition tree: combinators and three kinds of leaf (concept, record field, policy).
+
+Each condition is judged two ways. ``evaluate_condition`` explains itself (every branch tried,
+as a finding shows it); ``compiled_test`` and ``compiled_gather`` are closures built once per
+rule-pack condition that only decide (and, for a ``when``, collect the evidence), stopping at the
+first branch that settles the answer. The engine decides with the closures and explains only the
+checks that fail, so both share one judgement of each leaf (``_keeper``, ``_judge_field``,
+``_judge_fact``) and cannot drift apart.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from psr_check.facts import Facts
 from psr_check.models import Mention
 from psr_check.pack.schema import Condition
+
+Test = Callable[[Facts, "Mention | None"], bool]
+Gather = Callable[[Facts, "Mention | None"], "tuple[bool, list[Mention], list[tuple[str, Any]]]"]
+Keeps = Callable[[Mention, Facts, "Mention | None"], bool]
 
 
 @dataclass
@@ -20,28 +32,37 @@ class Outcome:
 
 def uses_same_sentence(cond: Condition) -> bool:
     """Whether a leaf below ``cond`` is judged per trigger mention (worked out once per condition)."""
-    return _memo(_SAME_SENTENCE, cond, _uses_same_sentence)
+    return once_per(_SAME_SENTENCE, cond, _uses_same_sentence)
 
 
 def _uses_same_sentence(cond: Condition) -> bool:
-    children = (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else [])
-    return bool(cond.same_sentence) or any(uses_same_sentence(c) for c in children)
+    return bool(cond.same_sentence) or any(uses_same_sentence(c) for c in _children(cond))
+
+
+def _children(cond: Condition) -> list[Condition]:
+    return (cond.any or []) + (cond.all or []) + ([cond.not_] if cond.not_ else [])
 
 
 # Rule-pack conditions never change once loaded, so what is worked out from one alone is kept, by
 # id with the condition itself (so a freed condition's id reused by another is never confused).
 _SAME_SENTENCE: dict[int, tuple[Condition, bool]] = {}
 _DESCRIPTIONS: dict[int, tuple[Condition, str]] = {}
+_KEEPERS: dict[int, tuple[Condition, Keeps]] = {}
+_TESTS: dict[int, tuple[Condition, Test]] = {}
+_GATHERS: dict[int, tuple[Condition, Gather]] = {}
 
 
-def _memo(cache: dict, cond: Condition, work):
+def once_per(cache: dict, cond: Any, work):
+    """``work(cond)``, worked out once per rule-pack object (a condition or a check)."""
     kept = cache.get(id(cond))
     if kept is None or kept[0] is not cond:
         kept = cache[id(cond)] = (cond, work(cond))
     return kept[1]
 
 
+# ---------------------------------------------------------------- explaining (for findings)
 def evaluate_condition(cond: Condition, facts: Facts, trigger: Mention | None = None) -> Outcome:
+    """Every branch judged, with what was tried: the ``tried`` list a finding shows."""
     if cond.any is not None:
         parts = [evaluate_condition(c, facts, trigger) for c in cond.any]
         hits = [p for p in parts if p.ok]
@@ -73,57 +94,10 @@ def _merge(ok: bool, evidence: list[Outcome], parts: list[Outcome]) -> Outcome:
 
 
 def _concept(cond: Condition, facts: Facts, trigger: Mention | None) -> Outcome:
-    found = [m for m in facts.mentions.get(cond.concept, []) if _keeps(cond, m, facts, trigger)]
+    keeps = once_per(_KEEPERS, cond, _keeper)
+    found = [m for m in facts.mentions.get(cond.concept, []) if keeps(m, facts, trigger)]
     ok = len(found) >= cond.min_count
-    return Outcome(ok, found if ok else [], tried=[f"{_memo(_DESCRIPTIONS, cond, _describe)}: {'found' if ok else 'not found'}"])
-
-
-_UNSURE = {"negated", "pending", "hypothetical"}
-
-
-def _keeps(cond: Condition, mention: Mention, facts: Facts, trigger: Mention | None) -> bool:
-    if mention.in_heading:
-        return False  # a heading names a topic ("Domestic abuse"), it says nothing about the case
-    if cond.states:
-        if cond.states.include and not set(cond.states.include) & set(mention.states):
-            return False
-        if set(cond.states.exclude) & set(mention.states):
-            return False
-    if cond.sections:
-        if cond.sections.include and mention.section not in cond.sections.include:
-            return False
-        if mention.section in cond.sections.exclude:
-            return False
-    for other in cond.outside or []:
-        if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
-            return False
-    if cond.with_any and not any(
-            mention.sent_start <= o.start < mention.sent_end and not _UNSURE & set(o.states)
-            for name in cond.with_any for o in facts.mentions.get(name, [])):
-        return False  # a "not back" beside it is no answer
-    if cond.without_any and any(
-            mention.sent_start <= o.start < mention.sent_end
-            for name in cond.without_any for o in facts.mentions.get(name, [])):
-        return False
-    if cond.same_sentence and trigger is None:
-        return False  # a trigger from the record has no sentence for a result to sit in
-    if cond.same_sentence and trigger is not None:
-        if cond.not_across:
-            # the whole sentence, unless another enquiry stands between: "DA check (no trace);
-            # CSC check – requested" gives the DA check's result to the DA check only
-            if not (trigger.sentence_start <= mention.start < trigger.sentence_end):
-                return False
-            rivals = [o for name in cond.not_across for o in facts.mentions.get(name, [])
-                      if trigger.sentence_start <= o.start < trigger.sentence_end
-                      and not (o.start < trigger.end and trigger.start < o.end)]
-            if any(_gap(o, mention) < _gap(trigger, mention) for o in rivals):
-                return False  # the result sits nearer another enquiry: it is that one's answer
-            if not (mention.sent_start <= trigger.start < mention.sent_end) and any(
-                    mention.sent_start <= o.start < mention.sent_end for o in rivals):
-                return False  # "DA check …: no trace; CSC check – awaited": the result's own clause has its enquiry
-        elif not (trigger.sent_start <= mention.start < trigger.sent_end):
-            return False
-    return True
+    return Outcome(ok, found if ok else [], tried=[f"{once_per(_DESCRIPTIONS, cond, _describe)}: {'found' if ok else 'not found'}"])
 
 
 def _describe(cond: Condition) -> str:
@@ -142,6 +116,86 @@ def _describe(cond: Condition) -> str:
 
 
 def _field(cond: Condition, facts: Facts) -> Outcome:
+    ok, value, shown = _judge_field(cond, facts)
+    return Outcome(ok, record_fields=_field_evidence(cond, ok, value, shown),
+                   tried=[f"{cond.field}: {'yes' if ok else 'no'} ({shown if shown not in (None, []) else 'empty'})"])
+
+
+def _policy(cond: Condition, facts: Facts) -> Outcome:
+    return Outcome(_judge_policy(cond, facts), tried=[f"check mode {facts.check_mode}"])
+
+
+def _fact(cond: Condition, facts: Facts) -> Outcome:
+    ok, value = _judge_fact(cond, facts)
+    mentions, fields = _fact_evidence(cond, facts, ok)
+    return Outcome(ok, mentions=mentions, record_fields=fields,
+                   tried=[f"{cond.fact} = {value!r}: {'yes' if ok else 'no'}"])
+
+
+# ---------------------------------------------------------------- judging a leaf (shared)
+_UNSURE = frozenset({"negated", "pending", "hypothetical"})
+
+
+def _keeper(cond: Condition) -> Keeps:
+    """Whether a mention of the leaf's concept counts, with the leaf's filters read once."""
+    include = frozenset(cond.states.include) if cond.states and cond.states.include else None
+    exclude = frozenset(cond.states.exclude) if cond.states else frozenset()
+    in_sections = frozenset(cond.sections.include) if cond.sections and cond.sections.include else None
+    out_sections = frozenset(cond.sections.exclude) if cond.sections else frozenset()
+    outside, with_any, without_any = cond.outside or (), cond.with_any or (), cond.without_any or ()
+    same_sentence, not_across = bool(cond.same_sentence), cond.not_across or ()
+
+    def keeps(mention: Mention, facts: Facts, trigger: Mention | None) -> bool:
+        if mention.in_heading:
+            return False  # a heading names a topic ("Domestic abuse"), it says nothing about the case
+        if include is not None and include.isdisjoint(mention.states):
+            return False
+        if exclude and not exclude.isdisjoint(mention.states):
+            return False
+        if in_sections is not None and mention.section not in in_sections:
+            return False
+        if mention.section in out_sections:
+            return False
+        if same_sentence and trigger is None:
+            return False  # a trigger from the record has no sentence for a result to sit in
+        for other in outside:
+            if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
+                return False
+        if with_any and not any(
+                mention.sent_start <= o.start < mention.sent_end and _UNSURE.isdisjoint(o.states)
+                for name in with_any for o in facts.mentions.get(name, [])):
+            return False  # a "not back" beside it is no answer
+        if without_any and any(
+                mention.sent_start <= o.start < mention.sent_end
+                for name in without_any for o in facts.mentions.get(name, [])):
+            return False
+        if same_sentence:
+            return _beside_trigger(mention, facts, trigger, not_across)
+        return True
+    return keeps
+
+
+def _beside_trigger(mention: Mention, facts: Facts, trigger: Mention, not_across) -> bool:
+    """A ``same_sentence`` result counts only beside its own trigger mention."""
+    if not not_across:
+        return trigger.sent_start <= mention.start < trigger.sent_end
+    # the whole sentence, unless another enquiry stands between: "DA check (no trace);
+    # CSC check – requested" gives the DA check's result to the DA check only
+    if not (trigger.sentence_start <= mention.start < trigger.sentence_end):
+        return False
+    rivals = [o for name in not_across for o in facts.mentions.get(name, [])
+              if trigger.sentence_start <= o.start < trigger.sentence_end
+              and not (o.start < trigger.end and trigger.start < o.end)]
+    if any(_gap(o, mention) < _gap(trigger, mention) for o in rivals):
+        return False  # the result sits nearer another enquiry: it is that one's answer
+    if not (mention.sent_start <= trigger.start < mention.sent_end) and any(
+            mention.sent_start <= o.start < mention.sent_end for o in rivals):
+        return False  # "DA check …: no trace; CSC check – awaited": the result's own clause has its enquiry
+    return True
+
+
+def _judge_field(cond: Condition, facts: Facts) -> tuple[bool, Any, Any]:
+    """Whether the record field passes, its value, and the value as shown (dates as ISO)."""
     name = cond.field.removeprefix("record.")
     value = getattr(facts.record, name, None) if facts.record is not None else None
     if cond.present is not None:
@@ -155,19 +209,19 @@ def _field(cond: Condition, facts: Facts) -> Outcome:
         ok = value in cond.in_
     else:
         ok = value == cond.equals
-    shown = value.isoformat() if hasattr(value, "isoformat") else value
-    evidence = [(cond.field, shown)] if ok and value not in (None, "", []) else []
-    return Outcome(ok, record_fields=evidence,
-                   tried=[f"{cond.field}: {'yes' if ok else 'no'} ({shown if shown not in (None, []) else 'empty'})"])
+    return ok, value, _shown(value)
 
 
-def _policy(cond: Condition, facts: Facts) -> Outcome:
+def _field_evidence(cond: Condition, ok: bool, value: Any, shown: Any) -> list[tuple[str, Any]]:
+    return [(cond.field, shown)] if ok and value not in (None, "", []) else []
+
+
+def _judge_policy(cond: Condition, facts: Facts) -> bool:
     value = facts.check_mode
-    ok = value == cond.equals if cond.equals is not None else value in (cond.in_ or [])
-    return Outcome(ok, tried=[f"check mode {value}"])
+    return value == cond.equals if cond.equals is not None else value in (cond.in_ or [])
 
 
-def _fact(cond: Condition, facts: Facts) -> Outcome:
+def _judge_fact(cond: Condition, facts: Facts) -> tuple[bool, Any]:
     """A derived fact; one that could not be computed (None) satisfies nothing but `present: false`."""
     value = facts.fact(cond.fact)
     if cond.present is not None:
@@ -182,12 +236,17 @@ def _fact(cond: Condition, facts: Facts) -> Outcome:
         ok = value in cond.in_
     else:
         ok = value == cond.equals
-    mentions = facts.derived_evidence.get(cond.fact, []) if ok else []
+    return ok, value
+
+
+def _fact_evidence(cond: Condition, facts: Facts, ok: bool) -> tuple[list[Mention], list[tuple[str, Any]]]:
+    if not ok:
+        return [], []
+    mentions = list(facts.derived_evidence.get(cond.fact, []))
     fields = [(f"record.{name}", _shown(getattr(facts.record, name, None)))
               for name in facts.record_sources.get(cond.fact, [])
-              if ok and facts.record is not None and getattr(facts.record, name, None) not in (None, "", [])]
-    return Outcome(ok, mentions=list(mentions), record_fields=fields,
-                   tried=[f"{cond.fact} = {value!r}: {'yes' if ok else 'no'}"])
+              if facts.record is not None and getattr(facts.record, name, None) not in (None, "", [])]
+    return mentions, fields
 
 
 def _shown(value: Any) -> Any:
@@ -197,3 +256,116 @@ def _shown(value: Any) -> Any:
 def _gap(a: Mention, b: Mention) -> int:
     """Characters between two mentions (0 when they touch or overlap)."""
     return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+# ---------------------------------------------------------------- deciding (compiled once)
+def compiled_test(cond: Condition) -> Test:
+    """``evaluate_condition(cond, …).ok`` as a closure that stops once the answer is settled."""
+    return once_per(_TESTS, cond, _compile_test)
+
+
+def compiled_gather(cond: Condition) -> Gather:
+    """``(ok, mentions, record_fields)`` of ``evaluate_condition``, without the ``tried`` texts."""
+    return once_per(_GATHERS, cond, _compile_gather)
+
+
+def _compile_test(cond: Condition) -> Test:
+    if cond.any is not None:
+        parts = tuple(compiled_test(c) for c in cond.any)
+        return lambda facts, trigger: any(part(facts, trigger) for part in parts)
+    if cond.all is not None:
+        parts = tuple(compiled_test(c) for c in cond.all)
+        return lambda facts, trigger: all(part(facts, trigger) for part in parts)
+    if cond.not_ is not None:
+        inner = compiled_test(cond.not_)
+        return lambda facts, trigger: not inner(facts, trigger)
+    if cond.concept is not None:
+        return _concept_test(cond)
+    if cond.field is not None:
+        return lambda facts, trigger: _judge_field(cond, facts)[0]
+    if cond.fact is not None:
+        return lambda facts, trigger: _judge_fact(cond, facts)[0]
+    return lambda facts, trigger: _judge_policy(cond, facts)
+
+
+def _concept_test(cond: Condition) -> Test:
+    """Enough mentions kept? Counting stops at ``min_count``."""
+    concept, needed, keeps = cond.concept, cond.min_count, once_per(_KEEPERS, cond, _keeper)
+
+    def test(facts: Facts, trigger: Mention | None) -> bool:
+        count = 0
+        for mention in facts.mentions.get(concept, ()):
+            if keeps(mention, facts, trigger):
+                count += 1
+                if count >= needed:
+                    return True
+        return False
+    return test
+
+
+def _compile_gather(cond: Condition) -> Gather:
+    if cond.any is not None:
+        return _any_gather(tuple(compiled_gather(c) for c in cond.any))
+    if cond.all is not None:
+        return _all_gather(tuple(compiled_gather(c) for c in cond.all))
+    if cond.not_ is not None:
+        inner = compiled_test(cond.not_)
+        return lambda facts, trigger: (not inner(facts, trigger), [], [])
+    if cond.concept is not None:
+        return _concept_gather(cond)
+    if cond.field is not None:
+        return _field_gather(cond)
+    if cond.fact is not None:
+        return _fact_gather(cond)
+    return lambda facts, trigger: (_judge_policy(cond, facts), [], [])
+
+
+def _any_gather(parts: tuple[Gather, ...]) -> Gather:
+    """Every branch is judged: the evidence is that of every branch that holds."""
+    def gather(facts: Facts, trigger: Mention | None):
+        ok, mentions, fields = False, [], []
+        for part in parts:
+            hit, found, shown = part(facts, trigger)
+            if hit:
+                ok = True
+                mentions += found
+                fields += shown
+        return ok, mentions, fields
+    return gather
+
+
+def _all_gather(parts: tuple[Gather, ...]) -> Gather:
+    """The first branch that fails settles it (and a failed ``all`` has no evidence)."""
+    def gather(facts: Facts, trigger: Mention | None):
+        mentions, fields = [], []
+        for part in parts:
+            hit, found, shown = part(facts, trigger)
+            if not hit:
+                return False, [], []
+            mentions += found
+            fields += shown
+        return True, mentions, fields
+    return gather
+
+
+def _concept_gather(cond: Condition) -> Gather:
+    concept, needed, keeps = cond.concept, cond.min_count, once_per(_KEEPERS, cond, _keeper)
+
+    def gather(facts: Facts, trigger: Mention | None):
+        found = [m for m in facts.mentions.get(concept, ()) if keeps(m, facts, trigger)]
+        return (True, found, []) if len(found) >= needed else (False, [], [])
+    return gather
+
+
+def _field_gather(cond: Condition) -> Gather:
+    def gather(facts: Facts, trigger: Mention | None):
+        ok, value, shown = _judge_field(cond, facts)
+        return ok, [], _field_evidence(cond, ok, value, shown)
+    return gather
+
+
+def _fact_gather(cond: Condition) -> Gather:
+    def gather(facts: Facts, trigger: Mention | None):
+        ok, _value = _judge_fact(cond, facts)
+        return (ok, *_fact_evidence(cond, facts, ok))
+    return gather

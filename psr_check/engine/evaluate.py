@@ -14,7 +14,8 @@ from typing import Any
 
 import jinja2
 
-from psr_check.engine.conditions import Outcome, evaluate_condition, uses_same_sentence
+from psr_check.engine.conditions import (Gather, Test, once_per, compiled_gather, compiled_test, evaluate_condition,
+                                         uses_same_sentence)
 from psr_check.facts import Facts
 from psr_check.models import CheckResult, Finding, Mention, RecordEvidence, TextEvidence
 from psr_check.pack import RulePack
@@ -27,15 +28,38 @@ class Evaluation:
     checks: list[CheckResult] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A check's conditions compiled once (engine/conditions.py): ``when`` gathers its trigger
+    mentions; ``require``, ``unless`` and ``relevant_when`` only decide."""
+
+    when: Gather
+    require: Test | None
+    unless: Test | None
+    relevant_when: Test | None
+    per_trigger: bool  # a same_sentence leaf in require/unless is judged per trigger mention
+
+
+def _plan(check: Check) -> _Plan:
+    def test(cond):
+        return compiled_test(cond) if cond is not None else None
+    return _Plan(compiled_gather(check.when), test(check.require), test(check.unless), test(check.relevant_when),
+                 any(uses_same_sentence(c) for c in (check.require, check.unless) if c is not None))
+
+
+_PLANS: dict[int, tuple[Check, _Plan]] = {}  # by id with the check itself, as conditions.once_per
+
+
 def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None) -> Evaluation:
     """Run every check (or those in ``codes``) on one document's facts."""
     result = Evaluation()
     for check in pack.checks:
         if codes is not None and check.code not in codes:
             continue
-        applicable, finding = _run(check, facts, pack.templates[check.code])
-        if not applicable and check.relevant_when is not None:
-            applicable = evaluate_condition(check.relevant_when, facts).ok
+        plan = once_per(_PLANS, check, _plan)
+        applicable, finding = _run(check, plan, facts, pack.templates[check.code])
+        if not applicable and plan.relevant_when is not None:
+            applicable = plan.relevant_when(facts, None)
         if check.relevant == "finding" and finding is None:
             applicable = False
         result.checks.append(CheckResult(code=check.code, family=check.family,
@@ -47,43 +71,48 @@ def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None)
     return result
 
 
-def _run(check: Check, facts: Facts, template: jinja2.Template) -> tuple[bool, Finding | None]:
-    when = evaluate_condition(check.when, facts)
-    if not when.ok:
+def _run(check: Check, plan: _Plan, facts: Facts, template: jinja2.Template) -> tuple[bool, Finding | None]:
+    ok, when_mentions, when_fields = plan.when(facts, None)
+    if not ok:
         return False, None
-    per_trigger = any(uses_same_sentence(c) for c in (check.require, check.unless) if c is not None)
-    triggers = when.mentions if per_trigger and when.mentions else [None]
-    failing: list[Mention | None] = []
-    tried: list[str] = []
-    for trigger in triggers:
-        # no `require`: the `when` alone is the gap (unless `unless` holds)
-        require = evaluate_condition(check.require, facts, trigger) if check.require else Outcome(False)
-        unless = evaluate_condition(check.unless, facts, trigger) if check.unless else Outcome(False)
-        if not require.ok and not unless.ok:
-            failing.append(trigger)
-            tried = require.tried + unless.tried
+    triggers = when_mentions if plan.per_trigger and when_mentions else [None]
+    # no `require`: the `when` alone is the gap (unless `unless` holds)
+    failing: list[Mention | None] = [
+        trigger for trigger in triggers
+        if not (plan.require is not None and plan.require(facts, trigger))
+        and not (plan.unless is not None and plan.unless(facts, trigger))]
     if not failing:
         return True, None
-    mentions = [m for m in failing if m is not None] or when.mentions
-    return True, _finding(check, facts, template, mentions, when, tried)
+    mentions = [m for m in failing if m is not None] or when_mentions
+    return True, _finding(check, facts, template, mentions, when_fields, _tried(check, facts, failing[-1]))
+
+
+def _tried(check: Check, facts: Facts, trigger: Mention | None) -> list[str]:
+    """What a failing check tried, for the finding: every branch of its require and unless,
+    judged again beside the last trigger that failed (as the finding reads it)."""
+    tried: list[str] = []
+    for cond in (check.require, check.unless):
+        if cond is not None:
+            tried += evaluate_condition(cond, facts, trigger).tried
+    return tried
 
 
 def _finding(check: Check, facts: Facts, template: jinja2.Template, mentions: list[Mention],
-             when: Outcome, tried: list[str]) -> Finding:
+             when_fields: list[tuple[str, Any]], tried: list[str]) -> Finding:
     evidence: list[Any] = [
         TextEvidence(text=m.text, start=m.start, end=m.end, line=m.line, section=m.section,
                      states=m.states, concept=m.concept)
         for m in _unique(mentions)
     ]
     row = facts.record.model_extra.get("_row") if facts.record and facts.record.model_extra else None
-    evidence += [RecordEvidence(field=f, value=v, row=row) for f, v in when.record_fields]
-    message = template.render(**_message_context(facts, _unique(mentions), when))
+    evidence += [RecordEvidence(field=f, value=v, row=row) for f, v in when_fields]
+    message = template.render(**_message_context(facts, _unique(mentions), when_fields))
     return Finding(code=check.code, family=check.family, severity=check.severity, title=check.title,
                    message=" ".join(message.split()), fix=check.fix, rationale=check.rationale,
                    references=list(check.references), evidence=evidence, tried=tried)
 
 
-def _message_context(facts: Facts, mentions: list[Mention], when: Outcome) -> dict[str, Any]:
+def _message_context(facts: Facts, mentions: list[Mention], when_fields: list[tuple[str, Any]]) -> dict[str, Any]:
     first = mentions[0] if mentions else None
     trigger = {
         "text": f"“{first.text}”" if first else "the record",
@@ -92,8 +121,8 @@ def _message_context(facts: Facts, mentions: list[Mention], when: Outcome) -> di
         "line": first.line if first else None,
         "where": _where(first),
     }
-    if not first and when.record_fields:
-        name, value = when.record_fields[0]
+    if not first and when_fields:
+        name, value = when_fields[0]
         trigger["text"] = f"{name.removeprefix('record.')} = {value}"
     return {"trigger": trigger, "count": len(mentions), "check_mode": facts.check_mode,
             "record": facts.record, "fact": facts.derived}

@@ -45,29 +45,82 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
                 policy: str | None = None, calculators: tuple = ()) -> Facts:
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
-    text = doc_text(doc)
-    line_starts = _line_starts(text)
-    heading_lines = _heading_lines(text, sections)
-    sentence = _sentence_chars(doc)
-    where = _Sections(sections)
-    states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
-    pairs_of = doc.user_data.get(PAIRS)  # doc.spans as (start, end) pairs, without Span objects
-    chars = _CharOffsets(doc)
-
-    def mentions_of(label: str) -> list[Mention]:
-        pairs = pairs_of[label] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[label]]
-        return [_mention(text, label, start, end, *chars(start, end), line_starts, where, heading_lines,
-                         sentence, states) for start, end in pairs]
-
-    facts = Facts(text=text, report_type=report_type, region=region, policy=policy, check_mode=check_mode,
+    facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
-    facts.mentions = LazyDict(doc.spans, mentions_of)  # made when a check or calculator reads them
+    facts.mentions = LazyDict(doc.spans, _MentionMaker(doc, facts.text, sections))  # made when first read
+    evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
         for group, (values, evidence) in calculate(facts).items():
             facts.derived[group] = values
-            facts.derived_evidence.update({f"{group}.{k}": v for k, v in evidence.items()})
+            evidence_of.update({f"{group}.{key}": (evidence, key) for key in evidence})
+    # a calculator may work its evidence out when first read (a LazyDict): read it only then too
+    facts.derived_evidence = LazyDict(evidence_of, lambda name: evidence_of[name][0][evidence_of[name][1]])
     return facts
+
+
+class _MentionMaker:
+    """The mentions of one concept label, made from the token pairs psr_concepts kept.
+
+    A check reads about half the labels, so what every mention needs (token character offsets,
+    sentence starts, line starts, sections, heading lines) is read from the Doc once, on the first
+    label read, and each mention is then a few bisections: ``span.start_char``, ``span.sent``,
+    ``section_at`` and friends as spaCy and annotate/ work them out, without a Span per mention.
+    """
+
+    def __init__(self, doc: Doc, text: str, sections: list[Section]) -> None:
+        self.doc, self.text, self.sections = doc, text, sections
+        self.ready = False
+
+    def _read_doc(self) -> None:
+        doc, text, sections = self.doc, self.text, self.sections
+        length = len(doc)
+        self.length = length
+        self.idx = doc.to_array(IDX).tolist() if length else []
+        self.ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist() if length else []
+        self.sentence_starts = sentence_starts(doc)
+        self.line_starts = _line_starts(text)
+        self.section_starts = [section.start for section in sections]
+        self.heading_lines = _heading_lines(text, sections)
+        self.heading_starts = [h_start for h_start, _ in self.heading_lines]
+        # the last heading line starting at or before a mention is the only one that can hold it
+        # (each runs from its start to the next newline), when they are in text order
+        self.headings_in_order = self.heading_starts == sorted(self.heading_starts)
+        self.states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
+        self.pairs = doc.user_data.get(PAIRS)  # doc.spans as (start, end) pairs, without Span objects
+        self.ready = True
+
+    def __call__(self, label: str) -> list[Mention]:
+        if not self.ready:
+            self._read_doc()
+        pairs = self.pairs[label] if self.pairs is not None else [(s.start, s.end) for s in self.doc.spans[label]]
+        return [self._mention(label, first, last) for first, last in pairs]
+
+    def _mention(self, label: str, first: int, last: int) -> Mention:
+        """The mention of ``label`` on tokens ``first``–``last``."""
+        text, idx, ends = self.text, self.idx, self.ends
+        start = idx[first] if first < self.length else len(text)
+        end = ends[last - 1] if last > first else start
+        sentence_first, sentence_last = sentence_of(self.sentence_starts, self.length, first)
+        sentence_start, sentence_end = idx[sentence_first], ends[sentence_last - 1]
+        clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
+        index = bisect_right(self.section_starts, start) - 1
+        section_id = self.sections[index].id if index >= 0 else "other"  # as section_at
+        heading = self.sections[index].heading if index >= 0 else ""
+        return Mention(
+            concept=label, text=text[start:end], start=start, end=end,
+            line=bisect_right(self.line_starts, start), section=section_id,
+            states=list(self.states.get((label, first, last), ())), heading=heading or section_id,
+            sent_start=clause_start, sent_end=clause_end,
+            sentence_start=sentence_start, sentence_end=sentence_end,
+            in_heading=self._in_heading(start, end),
+        )
+
+    def _in_heading(self, start: int, end: int) -> bool:
+        if not self.headings_in_order:
+            return any(h_start <= start and end <= h_end for h_start, h_end in self.heading_lines)
+        index = bisect_right(self.heading_starts, start) - 1
+        return index >= 0 and end <= self.heading_lines[index][1]
 
 
 def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
@@ -81,67 +134,6 @@ def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
         if text[section.start:end].strip() == section.heading.strip():
             ranges.append((section.start, end))
     return ranges
-
-
-def _sentence_chars(doc: Doc):
-    """A function giving the character range of the sentence holding a span, as ``span.sent``
-    would (found by bisection in psr_sentences' starts instead of walking the tokens)."""
-    starts, length = sentence_starts(doc), len(doc)
-    idx = doc.to_array(IDX).tolist() if length else []
-    ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist() if length else []
-
-    def chars(token: int) -> tuple[int, int]:
-        start, end = sentence_of(starts, length, token)
-        return idx[start], ends[end - 1]
-    return chars
-
-
-class _CharOffsets:
-    """``(span.start_char, span.end_char)`` of token ranges, as spaCy's Span works them out, from
-    the token offset arrays (read once, on the first mention) instead of a Span per mention."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.idx: list[int] | None = None
-
-    def __call__(self, start: int, end: int) -> tuple[int, int]:
-        if self.idx is None:
-            self.idx = self.doc.to_array(IDX).tolist()
-            self.ends = (self.doc.to_array(IDX) + self.doc.to_array(LENGTH)).tolist()
-        start_char = self.idx[start] if start < len(self.idx) else len(doc_text(self.doc))
-        return start_char, (self.ends[end - 1] if end > start else start_char)
-
-
-class _Sections:
-    """Section id and heading at a character offset, by bisection (sections are in text order)."""
-
-    def __init__(self, sections: list[Section]) -> None:
-        self.sections = sections
-        self.starts = [s.start for s in sections]
-
-    def heading(self, char: int) -> str:
-        index = bisect_right(self.starts, char) - 1
-        return self.sections[index].heading if index >= 0 else ""
-
-    def section(self, char: int) -> str:
-        index = bisect_right(self.starts, char) - 1
-        return self.sections[index].id if index >= 0 else "other"  # as section_at
-
-
-def _mention(text: str, label: str, first: int, last: int, start: int, end: int, line_starts: list[int],
-             where: _Sections, heading_lines: list[tuple[int, int]], sentence, states: dict) -> Mention:
-    """The mention of ``label`` on tokens ``first``–``last``, characters ``start``–``end``."""
-    sentence_start, sentence_end = sentence(first)
-    clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
-    section_id = where.section(start)
-    return Mention(
-        concept=label, text=text[start:end], start=start, end=end,
-        line=bisect_right(line_starts, start), section=section_id,
-        states=list(states.get((label, first, last), ())), heading=where.heading(start) or section_id,
-        sent_start=clause_start, sent_end=clause_end,
-        sentence_start=sentence_start, sentence_end=sentence_end,
-        in_heading=any(h_start <= start and end <= h_end for h_start, h_end in heading_lines),
-    )
 
 
 def _line_starts(text: str) -> list[int]:

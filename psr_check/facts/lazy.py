@@ -58,3 +58,20 @@ class LazyDict(dict):
 
     def __repr__(self) -> str:
         return repr(self._all())
+
+
+def once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """``make()`` called the first time only; ``.made()`` says whether it has been."""
+    made: list = []
+
+    def value():
+        if not made:
+            made.append(make())
+        return made[0]
+    value.made = lambda: bool(made)  # type: ignore[attr-defined]
+    return value
+
+
+def lazy_values(makers: dict[str, Callable[[], Any]]) -> LazyDict:
+    """A LazyDict of named facts, each made by its maker when first read."""
+    return LazyDict(makers, lambda name: makers[name]())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from psr_check.facts.lazy import lazy_values, once
 from psr_check.facts.money_words import MoneyPatterns, compile_money_words
 from psr_check.models import Mention
 from psr_check.pack.fines import FinesFile
@@ -39,31 +40,46 @@ def means_calculator(fines: FinesFile):
     words = compile_money_words(fines.money_words)
 
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
-        income, income_evidence = net_weekly_income(facts, words)
-        info = _has(facts, "MEANS_INFO") or income is not None or _period_amounts(facts, words)
-        rwi_rules = fines.relevant_weekly_income
-        if income is not None and income > rwi_rules.low_income_threshold:
-            rwi, basis = income, f"actual: net £{income:,.0f} a week"
-        elif info:
-            rwi, basis = rwi_rules.deemed, "deemed: benefits only or low income"
-        else:
-            rwi, basis = rwi_rules.no_information, "assumed: no information about means"
-        rate = suggested_weekly_payment(rwi, fines)
-        total, parts, amount_evidence = proposed_total(facts, words)
-        means = {"net_weekly_income": income, "relevant_weekly_income": rwi, "rwi_basis": basis,
-                 "information_present": info}
-        fine = {
-            "total": total, "total_text": _total_text(total, parts), "amounts_stated": bool(parts),
-            "weekly_rate": rate, "weeks_to_pay": round(total / rate, 1) if parts and rate else None,
-            "payment_weeks_limit": fines.payment_period_weeks,
-            "over_payment_period": bool(parts and rate and total / rate > fines.payment_period_weeks),
-        }
+        """Each fact worked out when a check or message first reads it: most drafts propose no
+        financial order, and then neither the sums of money nor the means words are read."""
+        income = once(lambda: net_weekly_income(facts, words))
+        info = once(lambda: _has(facts, "MEANS_INFO") or income()[0] is not None or _period_amounts(facts, words))
+        relevant = once(lambda: relevant_weekly_income(income()[0], info, fines))
+        rate = once(lambda: suggested_weekly_payment(relevant()[0], fines))
+        orders = once(lambda: proposed_total(facts, words))  # total, parts, evidence
+
+        def weeks_to_pay() -> float | None:
+            total, parts, _ = orders()
+            return round(total / rate(), 1) if parts and rate() else None
+
+        def over_payment_period() -> bool:
+            total, parts, _ = orders()
+            return bool(parts and rate() and total / rate() > fines.payment_period_weeks)
+
+        means = lazy_values({"net_weekly_income": lambda: income()[0], "relevant_weekly_income": lambda: relevant()[0],
+                       "rwi_basis": lambda: relevant()[1], "information_present": info})
+        fine = lazy_values({
+            "total": lambda: orders()[0], "total_text": lambda: _total_text(*orders()[:2]),
+            "amounts_stated": lambda: bool(orders()[1]), "weekly_rate": rate, "weeks_to_pay": weeks_to_pay,
+            "payment_weeks_limit": lambda: fines.payment_period_weeks, "over_payment_period": over_payment_period,
+        })
         return {
-            "means": (means, {"net_weekly_income": income_evidence}),
-            "fine": (fine, {"weeks_to_pay": amount_evidence, "total": amount_evidence}),
+            "means": (means, lazy_values({"net_weekly_income": lambda: income()[1]})),
+            "fine": (fine, lazy_values({"weeks_to_pay": lambda: orders()[2], "total": lambda: orders()[2]})),
         }
 
     return calculate
+
+
+def relevant_weekly_income(income: float | None, information_present, fines: FinesFile) -> tuple[float, str]:
+    """The guideline's relevant weekly income and how it was reached; ``information_present`` is
+    asked only when the income stated is not above the low-income threshold."""
+    rules = fines.relevant_weekly_income
+    if income is not None and income > rules.low_income_threshold:
+        return income, f"actual: net £{income:,.0f} a week"
+    if information_present():
+        return rules.deemed, "deemed: benefits only or low income"
+    return rules.no_information, "assumed: no information about means"
 
 
 def _period_amounts(facts, words: MoneyPatterns) -> bool:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Iterator
 
-from psr_check.facts.lazy import LazyDict
+from psr_check.facts.lazy import lazy_values, once
+from psr_check.facts.stretches import check_words, matches_in, stretches_holding
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
@@ -29,6 +30,9 @@ _RISK_PATTERNS = [
 ]
 _PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|SARA|ROR|likelihood of re-?offending|"
                               rf"risk of re-?offending)\b[^.\n]{{0,20}}?\b{_LEVEL}\b", re.IGNORECASE)
+# every match of the patterns above holds one of these words and no full stop (facts/stretches.py)
+_RISK_WORDS = check_words(("risk", "rosh"))
+_PREDICTOR_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr", "osp", "sara", "ror", "offending"))
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
@@ -49,8 +53,9 @@ def programme_calculator(catalogue: ProgrammesFile):
         """The programme facts, each worked out when a check or message first reads it: the risk
         level and the person's sex (regexes over the whole text) are needed only when the text
         shows a need or proposes a programme."""
-        date, risk, sex = _once(lambda: report_date(facts)), _once(lambda: risk_level(facts)), \
-            _once(lambda: person_sex(facts))
+        date, sex = once(lambda: report_date(facts)), once(lambda: person_sex(facts))
+        scores = once(lambda: _SCORE.findall(facts.text))  # read by both risk_level and need_risks
+        risk = once(lambda: risk_level(facts, scores()))
         needs, need_evidence = offence_needs(facts)
         proposed, proposed_evidence = proposed_programmes(facts, catalogue)
         low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
@@ -63,7 +68,21 @@ def programme_calculator(catalogue: ProgrammesFile):
             return stated
 
         def low_risk_excluded() -> bool:
-            return risk()[0] == "low" and (low_risk_cut is None or date() is None or date() >= low_risk_cut)
+            if low_risk_cut is not None and date() is not None and date() < low_risk_cut:
+                return False
+            # "is the highest stated level low" settles at the first higher level found
+            return risk()[0] == "low" if risk.made() else stated_risk_is_low(facts, scores())
+
+        def indicated() -> bool:
+            """A need calling for a programme, not excluded at low risk, with no custody proposed.
+            Partner violence and sexual offending call for one at any level, so the levels of
+            each kind of predictor are read only for needs judged by them."""
+            if not needs or _custody_proposed(facts):
+                return False
+            if not needs & _ALWAYS_INDICATING and not _indicating(
+                    needs, needs_risk(), need_risks(facts, needs_risk(), predictors, needs, scores())):
+                return False
+            return not low_risk_excluded()
 
         def suggestions() -> list[Programme]:
             return [] if low_risk_excluded() else suggest(catalogue, needs, sex(), risk()[0], facts.region, date())
@@ -80,9 +99,7 @@ def programme_calculator(catalogue: ProgrammesFile):
                 f"none in the catalogue for {region}" if region else "none in the catalogue")
 
         makers = {
-            # _indicating(∅, any risk) is ∅: with no need found the risk level is not read
-            "indicated": lambda: bool(needs) and bool(_indicating(needs, needs_risk(), need_risks(facts, needs_risk(), predictors)))
-            and not low_risk_excluded() and not _custody_proposed(facts),
+            "indicated": indicated,
             "considered": lambda: bool(proposed) or programme_ruled_out(facts),
             "proposal_present": lambda: _proposal_present(facts),
             "needs_text": lambda: ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
@@ -96,22 +113,11 @@ def programme_calculator(catalogue: ProgrammesFile):
             "retired_text": lambda: "; ".join(_retired_text(p, catalogue) for p in proposed if _retired(p, date()))
             or "none",
         }
-        values = LazyDict(makers, lambda name: makers[name]())
+        values = lazy_values(makers)
         evidence = {"indicated": need_evidence, "ineligible": proposed_evidence, "retired": proposed_evidence}
         return {"programme": (values, evidence)}
 
     return calculate
-
-
-def _once(make):
-    """``make()`` called the first time only."""
-    made: list = []
-
-    def value():
-        if not made:
-            made.append(make())
-        return made[0]
-    return value
 
 
 def report_date(facts) -> dt.date | None:
@@ -145,6 +151,7 @@ class Predictors:
 
     patterns: dict[str, re.Pattern]
     score_kind: dict[str, str]
+    words: dict[str, tuple[str, ...] | None]  # each kind's names' first words (facts/stretches.py)
 
 
 def compile_predictors(catalogue: ProgrammesFile) -> Predictors:
@@ -155,19 +162,32 @@ def compile_predictors(catalogue: ProgrammesFile) -> Predictors:
         named = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
         patterns[kind] = re.compile(rf"\b(?:{named})\b[^.\n]{{0,40}}?\b{_LEVEL}\b|\b{_LEVEL}\s+(?:{named})\b",
                                     re.IGNORECASE)
-    return Predictors(patterns, {name.lower(): kind for kind, names in kinds.items() for name in names})
+    return Predictors(patterns, {name.lower(): kind for kind, names in kinds.items() for name in names},
+                      {kind: _first_words(names) for kind, names in kinds.items()})
 
 
-def risk_levels_by_kind(facts, predictors: Predictors) -> dict[str, str | None]:
+def _first_words(names: list[str]) -> tuple[str, ...] | None:
+    """Every match of a kind's pattern holds one of its names, so the first word of one; None
+    (read the whole text) unless each is plain ASCII with no full stop."""
+    words = tuple(sorted({name.split()[0].lower() for name in names if name.split()}))
+    plain = len(words) > 0 and all(name.split() and name.isascii() and "." not in name for name in names)
+    return check_words(words) if plain else None
+
+
+def risk_levels_by_kind(facts, predictors: Predictors, kinds: Iterable[str] | None = None,
+                        scores: list[tuple[str, str]] | None = None) -> dict[str, str | None]:
     """The highest stated level of each kind: "violence" (RoSH, OVP, RSR, SARA) and "reoffending"
-    (OGRS, OGP, likelihood of reoffending); None where the draft states none of that kind."""
-    found: dict[str, list[str]] = {kind: [] for kind in predictors.patterns}
+    (OGRS, OGP, likelihood of reoffending); None where the draft states none of that kind.
+    Only ``kinds`` are read when given; ``scores`` is ``_SCORE.findall`` of the text if known."""
+    wanted = predictors.patterns if kinds is None else kinds
+    found: dict[str, list[str]] = {kind: [] for kind in predictors.patterns if kind in wanted}
     if facts.record and facts.record.rosh_level and "violence" in found:
         found["violence"].append(facts.record.rosh_level)
-    for kind, pattern in predictors.patterns.items():
-        found[kind] += [_level(m.group(1) or m.group(2)) for m in pattern.finditer(facts.text)]
-    for name, score in _SCORE.findall(facts.text):
-        if name.lower() in predictors.score_kind:
+    for kind in found:
+        stretches = stretches_holding(facts.text, predictors.words[kind])
+        found[kind] += [_level(m.group(1) or m.group(2)) for m in matches_in(predictors.patterns[kind], facts.text, stretches)]
+    for name, score in _SCORE.findall(facts.text) if scores is None else scores:
+        if predictors.score_kind.get(name.lower()) in found:
             value = float(score)
             found[predictors.score_kind[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
     return {kind: max(levels, key=lambda x: RISK_ORDER[x]) if levels else None for kind, levels in found.items()}
@@ -178,19 +198,42 @@ def _level(word: str) -> str:
     return "medium" if word == "med" else word
 
 
-def risk_level(facts) -> tuple[str | None, str]:
+def risk_level(facts, scores: list[tuple[str, str]] | None = None) -> tuple[str | None, str]:
     """The highest stated RoSH / risk level, or a band from OGRS, OVP or RSR percentages."""
     if facts.record and facts.record.rosh_level:
         return facts.record.rosh_level, f"RoSH {facts.record.rosh_level} in the record"
-    levels = [m.group(1).lower().replace("med", "medium").replace("mediumium", "medium")
-              for p in [*_RISK_PATTERNS, _PREDICTOR_LEVEL] for m in p.finditer(facts.text)]
-    for name, score in _SCORE.findall(facts.text):
-        value = float(score)
-        levels.append("high" if value >= 75 else "medium" if value >= 50 else "low")
+    levels = list(_stated_levels(facts.text, scores))
     if not levels:
         return None, "no risk level stated: judged from offence and needs"
     level = max(levels, key=lambda x: RISK_ORDER[x])
     return level, f"{level} risk stated in the report"
+
+
+def stated_risk_is_low(facts, scores: list[tuple[str, str]] | None = None) -> bool:
+    """``risk_level(facts)[0] == "low"``, stopping at the first level above low (a regex over the
+    whole text per pattern: most drafts state a medium or high RoSH in the first)."""
+    if facts.record and facts.record.rosh_level:
+        return facts.record.rosh_level == "low"
+    seen = False
+    for level in _stated_levels(facts.text, scores):
+        if level != "low":
+            return False
+        seen = True
+    return seen
+
+
+def _stated_levels(text: str, scores: list[tuple[str, str]] | None) -> Iterator[str]:
+    """Every risk level the text states, pattern by pattern, then the bands of percentage scores."""
+    readings = [(pattern, _RISK_WORDS) for pattern in _RISK_PATTERNS] + [(_PREDICTOR_LEVEL, _PREDICTOR_WORDS)]
+    stretches: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for pattern, words in readings:
+        if words not in stretches:
+            stretches[words] = stretches_holding(text, words)
+        for match in matches_in(pattern, text, stretches[words]):
+            yield match.group(1).lower().replace("med", "medium").replace("mediumium", "medium")
+    for _name, score in _SCORE.findall(text) if scores is None else scores:
+        value = float(score)
+        yield "high" if value >= 75 else "medium" if value >= 50 else "low"
 
 
 def person_sex(facts) -> str:
@@ -289,12 +332,15 @@ def _counts(mention: Mention, sections: tuple[str, ...] | None = None) -> bool:
     return sections is None or mention.section in sections
 
 
+_ALWAYS_INDICATING = frozenset({"intimate_partner_violence", "sexual", "internet_sexual", "gang_extremism"})
+
+
 def _indicating(needs: set[str], risk: str | None, risk_for: dict[str, str | None] | None = None) -> set[str]:
     """Needs that call for a programme: partner violence and sexual offending always; general
     violence, thinking needs and learning disability only at medium risk or above, or with the
     risk unknown unless violence alone is all there is (LABELLING: violence "at medium risk").
     ``risk_for`` gives a need its own level (violence by RoSH/OVP, thinking needs by OGRS)."""
-    always = needs & {"intimate_partner_violence", "sexual", "internet_sexual", "gang_extremism"}
+    always = needs & _ALWAYS_INDICATING
     levels = {need: (risk_for or {}).get(need, risk)
               for need in needs & {"general_violence", "general_offending", "learning_disability"}}
     general = {need for need, level in levels.items() if level is None or RISK_ORDER[level] >= RISK_ORDER["medium"]}
@@ -303,12 +349,16 @@ def _indicating(needs: set[str], risk: str | None, risk_for: dict[str, str | Non
     return always | general
 
 
-def need_risks(facts, judged_at: str | None, predictors: Predictors) -> dict[str, str | None]:
-    """Each general need's level: its own kind when the draft states it, else ``judged_at``."""
-    kinds = risk_levels_by_kind(facts, predictors)
-    return {"general_violence": kinds["violence"] or judged_at,
-            "general_offending": kinds["reoffending"] or judged_at,
-            "learning_disability": kinds["reoffending"] or judged_at}
+_NEED_KIND = {"general_violence": "violence", "general_offending": "reoffending", "learning_disability": "reoffending"}
+
+
+def need_risks(facts, judged_at: str | None, predictors: Predictors, needs: set[str] | None = None,
+               scores: list[tuple[str, str]] | None = None) -> dict[str, str | None]:
+    """Each general need's level (of ``needs`` only, when given): its own kind when the draft
+    states it, else ``judged_at``."""
+    wanted = [need for need in _NEED_KIND if needs is None or need in needs]
+    kinds = risk_levels_by_kind(facts, predictors, {_NEED_KIND[need] for need in wanted}, scores)
+    return {need: kinds[_NEED_KIND[need]] or judged_at for need in wanted}
 
 
 def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programme], list[Mention]]:
