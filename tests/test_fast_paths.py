@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.context import Cue, _part_of_mention
 from psr_check.annotate.concepts import filter_pairs
 from psr_check.annotate.sections import section_at, section_finder
 from psr_check.annotate.sentences import find_sentence_starts, sentence_starts
@@ -186,27 +187,93 @@ def test_the_lemma_table_gives_what_spacys_lookups_give(nlp):
         assert plain.get(word, word) == table.get(word, word)
 
 
-def test_context_states_equal_every_cue_for_every_mention(nlp, docs):
-    """The tagger settles cues once per set of cue groups and looks only in the mention's sentence;
-    the reference works out the applicable cues per concept and tries all of them."""
-    from psr_check.annotate.context import _sentence_bounds
+def _plain_context_states(tagger, doc) -> dict:
+    """The states ConText gives every mention, worked out the plain way: a spaCy Matcher per cue
+    group; a cue inside a longer one or a pseudo-cue dropped; per concept, the tokens each kept
+    cue takes marked, a cue on tokens another one took left out; every mention tried against
+    every cue in its sentence, scanning every terminator; its section's states added."""
+    strings = doc.vocab.strings
+    patterns = Matcher(doc.vocab)
+    for index, group in enumerate(tagger.groups):
+        if group.get("patterns"):
+            patterns.add(f"cue{index}", group["patterns"])
+    raw = [(s, e, int(strings[m][3:])) for m, s, e in list(tagger.cues(doc)) + list(patterns(doc))]
+    raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    pseudo = [(s, e) for _, s, e in tagger.pseudo(doc)]
+    cues: list[tuple[int, int, int]] = []
+    for start, end, group in raw:
+        if any(ps <= start and end <= pe for ps, pe in pseudo):
+            continue
+        if any(k_s <= start and end <= k_e and k_e - k_s > end - start for k_s, k_e, _ in cues):
+            continue
+        cues.append((start, end, group))
+    stops: dict[str, list[int]] = {}
+    for match_id, start, _ in tagger.terminators(doc):
+        stops.setdefault(strings[match_id], []).append(start)
+    starts = sentence_starts(doc)
+    where, parts = section_finder(doc), doc.user_data.get("psr_parts", {})
+    found = {}
+    for cid in tagger.concepts:
+        applicable, taken = [], {}
+        for start, end, group in cues:
+            rule = tagger.groups[group]
+            if (rule.get("only_concepts") and cid not in rule["only_concepts"]) or cid in rule.get("skip_concepts", []):
+                continue
+            if any(taken.get(i, (start, end)) != (start, end) for i in range(start, end)):
+                continue
+            taken.update({i: (start, end) for i in range(start, end)})
+            applicable.append((start, end, group))
+        for span in doc.spans[cid]:
+            s_start, s_end = span.sent.start, span.sent.end
+            states = set(tagger.section_states.get(where(span.start_char), []))
+            for start, end, group in applicable:
+                rule = tagger.groups[group]
+                if start < s_start or end > s_end:
+                    continue
+                cue = Cue(start, end, group)
+                if _part_of_mention(cue, cid, span.start, span.end, parts, rule["category"]):
+                    continue
+                group_stops = stops.get("stop", []) + stops.get(f"stop{group}", [])
+                reach = rule.get("max_scope", 8)
+                forward = rule["direction"] in ("forward", "both") and end <= span.start < min(s_end, end + reach) \
+                    and not any(end <= t < span.start for t in group_stops)
+                backward = rule["direction"] in ("backward", "both") \
+                    and max(s_start, start - reach) < span.end <= start and span.start >= s_start \
+                    and not any(span.end <= t < start for t in group_stops)
+                if (start < span.end and span.start < end) or forward or backward:
+                    states.add(rule["category"])
+            found[(cid, span.start, span.end)] = tuple(sorted(states))
+    return found
+
+
+def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs):
+    """The tagger files cues by sentence once per document, settles their reach once per cue and
+    their overlaps once per set of cue groups, and matches each distinct token pattern once; the
+    plain way does all of it per mention. Overlapping cues, sections that imply a state and
+    terminators all occur in these texts."""
+    from psr_check.annotate.context import _conflicts
 
     tagger = nlp.get_pipe("psr_context")
-    checked = 0
+    checked = stated = overlapping = 0
     for doc in docs:
-        cues = tagger._cues(doc)
-        stops: dict[str, list[int]] = {}
-        for match_id, start, _ in tagger.terminators(doc):
-            stops.setdefault(doc.vocab.strings[match_id], []).append(start)
-        stops = {key: sorted(value) for key, value in stops.items()}
-        bounds, where = _sentence_bounds(doc), section_finder(doc)
-        for cid in tagger.concepts:
-            applicable = tagger._applicable(cues, cid)
-            for span in doc.spans[cid]:
-                assert span._.states == tagger._states(cid, span.start, span.end, span.start_char, applicable,
-                                                       stops, bounds, where, doc.user_data.get("psr_parts", {}))
-                checked += 1
-    assert checked > 500
+        expected = _plain_context_states(tagger, doc)
+        assert doc.user_data.get("psr_states", {}) == expected
+        checked += len(expected)
+        stated += sum(bool(states) for states in expected.values())
+        overlapping += any(_conflicts(tagger._cues(doc)))
+    assert checked > 500 and stated > 200 and overlapping > 5
+
+
+def test_context_states_of_short_texts(nlp):
+    assert nlp("").user_data["psr_states"] == {}
+    assert nlp("Lunch at noon.").user_data["psr_states"] == {}
+    tagger = nlp.get_pipe("psr_context")
+    implied = nlp("Previous convictions\nHe was convicted of assault.")  # a section's state, no cue
+    assert set(implied.user_data["psr_states"].values()) == {("historical",)}
+    assert implied.user_data["psr_states"] == _plain_context_states(tagger, implied)
+    cued = nlp("The police DA check is not yet back.")
+    assert cued.user_data["psr_states"][("DA_ENQUIRY", 1, 3)] == ("pending",)
+    assert cued.user_data["psr_states"] == _plain_context_states(tagger, cued)
 
 
 def test_concept_spans_filter_like_spacy(nlp):
