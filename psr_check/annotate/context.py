@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections import defaultdict
 from typing import NamedTuple
 
 import numpy
@@ -162,17 +163,16 @@ class ContextTagger:
                 covering.setdefault(token, []).append((start, end))
         return kept
 
-    def _stops(self, doc: Doc) -> dict[int | None, list[int]]:
-        """Where terminators start, by cue group (None: those that end every cue's scope), sorted."""
-        stops: dict[int | None, list[int]] = {}
+    def _stops(self, doc: Doc) -> dict[int, list[int]]:
+        """Per cue group, the sorted token indices where a terminator of its scope starts: the
+        terminators of every cue and those of the group's own ``stop_at``."""
+        found: dict[int | None, list[int]] = {}
         for match_id, start, _ in self.terminators(doc):
-            stops.setdefault(self.stop_groups[match_id], []).append(start)
-        for value in stops.values():
-            value.sort()
-        return stops
+            found.setdefault(self.stop_groups[match_id], []).append(start)
+        common = sorted(found.pop(None, []))
+        return defaultdict(lambda: common, {group: sorted(common + own) for group, own in found.items()})
 
-    def _reaches(self, cues: list[Cue], sentence_of: list[tuple[int, int]],
-                 stops: dict[int | None, list[int]]) -> list[Reach]:
+    def _reaches(self, cues: list[Cue], sentence_of: list[tuple[int, int]], stops: dict[int, list[int]]) -> list[Reach]:
         """Per cue, where a mention must start (forward) or end (backward) to be in its scope:
         within its reach, in its sentence, with no terminator between. The same for every
         concept, so worked out once per cue instead of once per mention."""
@@ -181,13 +181,15 @@ class ContextTagger:
             group = self.groups[cue.group]
             direction, reach = group["direction"], group.get("max_scope", 8)
             s_start, s_end = sentence_of[cue.start]
-            lists = (stops.get(None, ()), stops.get(cue.group, ()))
+            group_stops = stops[cue.group]
             forward = backward = (0, 0)  # empty ranges
-            if direction in ("forward", "both"):  # start in [cue end, first stop at or after it]
-                first_stop = min((s[i] for s in lists if (i := bisect_left(s, cue.end)) < len(s)), default=s_end)
+            if direction != "backward":  # start in [cue end, the first terminator at or after it]
+                after = bisect_left(group_stops, cue.end)
+                first_stop = group_stops[after] if after < len(group_stops) else s_end
                 forward = (cue.end, min(s_end, cue.end + reach, first_stop + 1))
-            if direction in ("backward", "both"):  # end in (last stop before the cue, cue start]
-                last_stop = max((s[i - 1] for s in lists if (i := bisect_left(s, cue.start)) > 0), default=-1)
+            if direction != "forward":  # end in (the last terminator before the cue, cue start]
+                before = bisect_left(group_stops, cue.start)
+                last_stop = group_stops[before - 1] if before else -1
                 backward = (max(s_start, cue.start - reach, last_stop), cue.start)
             reaches.append(Reach(cue, group["category"], forward, backward))
         return reaches
