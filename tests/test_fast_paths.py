@@ -151,12 +151,11 @@ def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribut
 
 
 def _reference_starts(doc: Doc) -> list[int]:
-    """psr_sentences as first written: every token decided in turn."""
-    from psr_check.annotate.sentences import _starts_sentence
-
-    starts, previous_word, before, context = [], None, None, {}
+    """psr_sentences as first written: every token decided in turn, reading spaCy's Token objects."""
+    starts, previous_word, before = [], None, None
+    headings = {s.start for s in (doc._.sections or []) if s.heading}
     for token in doc:
-        if before is None or _starts_sentence(token, before, previous_word, context):
+        if before is None or _plain_starts_sentence(token, before, previous_word, headings):
             starts.append(token.i)
         if before is not None and not before.is_space:
             previous_word = before
@@ -164,8 +163,41 @@ def _reference_starts(doc: Doc) -> list[int]:
     return starts
 
 
-def test_sentence_starts_equal_the_token_by_token_reference(docs):
-    for doc in docs:
+def _plain_starts_sentence(token, before, previous_word, headings: set[int]) -> bool:
+    if token.is_space:
+        return False
+    if before.is_space and "\n" in before.text:
+        return not _plain_soft_wrap(token, before, previous_word, headings)
+    if "\n" in before.whitespace_:
+        return True
+    if before.text in {".", "!", "?"}:
+        prior = before.nbor(-1).lower_ if before.i > 0 else ""
+        if prior in {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st", "approx", "etc", "vs", "cf"}:
+            return False
+        return token.is_title or token.is_upper or token.like_num or not token.is_alpha
+    return False
+
+
+def _plain_soft_wrap(token, newline, previous_word, headings: set[int]) -> bool:
+    if newline.text.count("\n") > 1 or previous_word is None:
+        return False
+    text = token.doc.text
+    line_start = text.rfind("\n", 0, newline.idx) + 1
+    line_start += len(text[line_start:newline.idx]) - len(text[line_start:newline.idx].lstrip())
+    if len(text[line_start:newline.idx].strip()) < 25:
+        return False
+    if line_start in headings or token.idx in headings:
+        return False
+    if previous_word.text in {".", "!", "?", ":", "|"}:
+        return False
+    first = token.text[:1]
+    return first.isalpha() and first.islower()
+
+
+def test_sentence_starts_equal_the_token_by_token_reference(nlp, docs):
+    edges = ["Mr. Smith came.\nHe left. e.g. this", "?", ".", "A.\n\nb", "x\n", "\n\nlower", "No. 5 is it",
+             "This line is long enough to wrap, I think\nand so it goes on", "3.1 Offence analysis\nhe hit him."]
+    for doc in docs + [nlp(text) for text in edges]:
         assert find_sentence_starts(doc) == _reference_starts(doc)
         assert sentence_starts(doc) == [s.start for s in doc.sents]
 
