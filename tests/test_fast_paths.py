@@ -496,3 +496,24 @@ def test_scope_notices_equal_one_search_per_phrase(linter):
         assert got == reference(text), text[:200]
         hits += bool(got)
     assert hits > len(phrases)
+
+
+def test_heading_lines_normalise_and_split_like_the_regular_expressions():
+    """normalise_heading and the label split skip a regular expression where it cannot apply; the
+    result is what the expressions alone give, on every line of the texts and on odd ones."""
+    import re
+
+    from psr_check.annotate.sections import _BULLET, _MARKS, _NUMBERING, _SPLIT, _split_label, normalise_heading
+
+    def plain_normalise(line: str) -> str:
+        text = _NUMBERING.sub("", _BULLET.sub("", line.strip(), count=1), count=1)
+        text = _MARKS.sub("", text).strip().rstrip(":").strip()
+        return re.sub(r"\s+", " ", text).replace("&", "and").lower()
+
+    odd = ["", " ", "\u00a0Offence\u2003analysis\u00a0", "- Proposal: fine", "•\tRisk", "**OFFENCE**:", "3.1 Offence:",
+           "ii) Sources", "# Risk & need", "x\u001fy", "Sources – CPS", "a-b", "a - b", "—", ": x", "==", "#"]
+    lines = odd + [line for text in TEXTS for line in text.split("\n")]
+    for line in lines:
+        assert normalise_heading(line) == plain_normalise(line), repr(line)
+        assert _split_label(line.strip()) == _SPLIT.split(line.strip(), maxsplit=1), repr(line)
+    assert len(lines) > 3000
