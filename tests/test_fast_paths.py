@@ -219,19 +219,41 @@ def test_the_lemma_table_gives_what_spacys_lookups_give(nlp):
         assert plain.get(word, word) == table.get(word, word)
 
 
-def _plain_context_states(tagger, doc) -> dict:
-    """The states ConText gives every mention, worked out the plain way: a spaCy Matcher per cue
-    group; a cue inside a longer one or a pseudo-cue dropped; per concept, the tokens each kept
-    cue takes marked, a cue on tokens another one took left out; every mention tried against
-    every cue in its sentence, scanning every terminator; its section's states added."""
-    strings = doc.vocab.strings
-    patterns = Matcher(doc.vocab)
-    for index, group in enumerate(tagger.groups):
+@pytest.fixture(scope="module")
+def plain_cue_matchers(linter):
+    """The rule pack's cues, pseudo-cues and terminators, each group in matchers of its own."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp, context = linter.nlp, linter.pack.context.model_dump()
+    lemmatise = nlp.get_pipe("psr_lemma")
+
+    def phrases(matcher, key, texts):
+        matcher.add(key, [lemmatise(nlp.make_doc(t)) for t in texts])
+
+    literals, patterns = PhraseMatcher(nlp.vocab, attr="NORM"), Matcher(nlp.vocab)
+    pseudo, terminators = PhraseMatcher(nlp.vocab, attr="NORM"), PhraseMatcher(nlp.vocab, attr="NORM")
+    for index, group in enumerate(context["cues"]):
+        if group.get("literals"):
+            phrases(literals, f"cue{index}", group["literals"])
         if group.get("patterns"):
             patterns.add(f"cue{index}", group["patterns"])
-    raw = [(s, e, int(strings[m][3:])) for m, s, e in list(tagger.cues(doc)) + list(patterns(doc))]
+        if group.get("stop_at"):
+            phrases(terminators, f"stop{index}", group["stop_at"])
+    phrases(pseudo, "pseudo", context["pseudo"])
+    phrases(terminators, "stop", context["terminators"])
+    return literals, patterns, pseudo, terminators
+
+
+def _plain_context_states(tagger, doc, matchers) -> dict:
+    """The states ConText gives every mention, worked out the plain way: a matcher per cue group;
+    a cue inside a longer one or a pseudo-cue dropped; per concept, the tokens each kept cue takes
+    marked, a cue on tokens another one took left out; every mention tried against every cue in
+    its sentence, scanning every terminator; its section's states added."""
+    literals, patterns, pseudo_cues, terminators = matchers
+    strings = doc.vocab.strings
+    raw = [(s, e, int(strings[m][3:])) for m, s, e in list(literals(doc)) + list(patterns(doc))]
     raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    pseudo = [(s, e) for _, s, e in tagger.pseudo(doc)]
+    pseudo = [(s, e) for _, s, e in pseudo_cues(doc)]
     cues: list[tuple[int, int, int]] = []
     for start, end, group in raw:
         if any(ps <= start and end <= pe for ps, pe in pseudo):
@@ -240,9 +262,8 @@ def _plain_context_states(tagger, doc) -> dict:
             continue
         cues.append((start, end, group))
     stops: dict[str, list[int]] = {}
-    for match_id, start, _ in tagger.terminators(doc):
+    for match_id, start, _ in terminators(doc):
         stops.setdefault(strings[match_id], []).append(start)
-    starts = sentence_starts(doc)
     where, parts = section_finder(doc), doc.user_data.get("psr_parts", {})
     found = {}
     for cid in tagger.concepts:
@@ -278,7 +299,7 @@ def _plain_context_states(tagger, doc) -> dict:
     return found
 
 
-def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs):
+def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs, plain_cue_matchers):
     """The tagger files cues by sentence once per document, settles their reach once per cue and
     their overlaps once per set of cue groups, and matches each distinct token pattern once; the
     plain way does all of it per mention. Overlapping cues, sections that imply a state and
@@ -288,7 +309,7 @@ def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs):
     tagger = nlp.get_pipe("psr_context")
     checked = stated = overlapping = 0
     for doc in docs:
-        expected = _plain_context_states(tagger, doc)
+        expected = _plain_context_states(tagger, doc, plain_cue_matchers)
         assert doc.user_data.get("psr_states", {}) == expected
         checked += len(expected)
         stated += sum(bool(states) for states in expected.values())
@@ -296,16 +317,16 @@ def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs):
     assert checked > 500 and stated > 200 and overlapping > 5
 
 
-def test_context_states_of_short_texts(nlp):
+def test_context_states_of_short_texts(nlp, plain_cue_matchers):
     assert nlp("").user_data["psr_states"] == {}
     assert nlp("Lunch at noon.").user_data["psr_states"] == {}
     tagger = nlp.get_pipe("psr_context")
     implied = nlp("Previous convictions\nHe was convicted of assault.")  # a section's state, no cue
     assert set(implied.user_data["psr_states"].values()) == {("historical",)}
-    assert implied.user_data["psr_states"] == _plain_context_states(tagger, implied)
+    assert implied.user_data["psr_states"] == _plain_context_states(tagger, implied, plain_cue_matchers)
     cued = nlp("The police DA check is not yet back.")
     assert cued.user_data["psr_states"][("DA_ENQUIRY", 1, 3)] == ("pending",)
-    assert cued.user_data["psr_states"] == _plain_context_states(tagger, cued)
+    assert cued.user_data["psr_states"] == _plain_context_states(tagger, cued, plain_cue_matchers)
 
 
 def test_concept_spans_filter_like_spacy(nlp):

@@ -7,9 +7,11 @@ Pseudo-cues ("nil trace", "no further") contain cue words but are not cues. Wher
 the longest wins ("not yet received" is pending, not negated). Sections can imply a state
 ("Previous convictions" ⇒ historical).
 
-A cue only ever reaches a mention in its own sentence, and most sentences hold no cue, so the
-cues are filed by sentence once per document (and per set of cue groups a concept allows) and a
-mention in a sentence without one takes its section's states straight away.
+A cue only ever reaches a mention in its own sentence, and most sentences hold no cue: so the
+cues are filed by sentence once per document, and a mention in a sentence without one takes its
+section's states straight away. How far each cue reaches (its scope cut by the sentence and the
+terminators) is worked out once per cue, and which overlapping cues hide which once per set of
+cue groups that concepts allow, not once per mention.
 """
 
 from __future__ import annotations
@@ -57,27 +59,28 @@ class ContextTagger:
         self.section_states = section_states
         # the states a section implies, as a mention with no cue gets them (sorted, no repeats)
         self.implied = {sid: tuple(sorted(set(states))) for sid, states in section_states.items()}
-        self.cues = PhraseMatcher(nlp.vocab, attr="NORM")
+        # literal cues, pseudo-cues and terminators: one PhraseMatcher, so one pass over the text
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_patterns = AnchoredMatcher(nlp.vocab, validate=True)
         self.cue_groups: dict[int, tuple[int, ...]] = {}  # match id -> the cue groups it stands for
+        self.stop_groups: dict[int, int | None] = {}  # match id -> the group it stops (None: every one)
+
+        def add(key: str, phrases: list[str]) -> int:
+            self.phrases.add(key, [lemmatise(nlp.make_doc(t)) for t in phrases])
+            return strings.add(key)
+
         for index, group in enumerate(self.groups):
             if group.get("literals"):
-                self.cues.add(f"cue{index}", [lemmatise(nlp.make_doc(t)) for t in group["literals"]])
-                self.cue_groups[strings.add(f"cue{index}")] = (index,)
+                self.cue_groups[add(f"cue{index}", group["literals"])] = (index,)
+            if group.get("stop_at"):
+                self.stop_groups[add(f"stop{index}", group["stop_at"])] = index
+        self.pseudo_id = add("pseudo", context.get("pseudo", []))
+        self.stop_groups[add("stop", context.get("terminators", []))] = None
         for key, (patterns, groups) in self._shared_patterns().items():
             self.cue_patterns.add(key, patterns)
             self.cue_groups[strings.add(key)] = groups
-        self.pseudo = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.pseudo.add("pseudo", [lemmatise(nlp.make_doc(t)) for t in context.get("pseudo", [])])
-        self.terminators = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.terminators.add("stop", [lemmatise(nlp.make_doc(t)) for t in context.get("terminators", [])])
         self.allowed = {cid: self._allowed(cid) for cid in concepts}
         self.allowed_sets = {cid: frozenset(groups) for cid, groups in self.allowed.items()}
-        self.stop_groups: dict[int, int | None] = {strings.add("stop"): None}  # match id -> group (None: all)
-        for index, group in enumerate(self.groups):
-            if group.get("stop_at"):
-                self.terminators.add(f"stop{index}", [lemmatise(nlp.make_doc(t)) for t in group["stop_at"]])
-                self.stop_groups[strings.add(f"stop{index}")] = index
 
     def _shared_patterns(self) -> dict[str, tuple[list, tuple[int, ...]]]:
         """The cue groups' token patterns, each distinct pattern once with every group that has it
@@ -102,25 +105,28 @@ class ContextTagger:
         if not mentioned:
             return doc  # no mention to give states to: no cue needs finding
         implied = self._implied_at(doc)
-        cues = self._cues(doc)
+        phrases = self.phrases(doc)
+        cues = self._cues(doc, phrases)
         if not cues:
             for cid, pairs in mentioned:
                 states.update(((cid, start, end), implied[start]) for start, end in pairs)
             return doc
         sentence_of = _sentence_bounds(doc)
-        reaches = self._reaches(cues, sentence_of, self._stops(doc))
-        filed = _by_sentence(cues, sentence_of)
+        reaches = self._reaches(cues, sentence_of, self._stops(phrases))
+        nearby_at = _cues_by_token(cues, sentence_of)
         conflicts = _conflicts(cues)
         hidden: dict[tuple[int, ...], frozenset[int]] = {}  # per set of cue groups: cues a longer one hides
         parts = doc.user_data.get("psr_parts", {})
+        mention_states = self._states
         for cid, pairs in mentioned:
-            groups = self.allowed[cid]  # concepts the same cue groups apply to share one answer
-            if groups not in hidden:
-                hidden[groups] = _hidden(cues, self.allowed_sets[cid], conflicts) if any(conflicts) else frozenset()
+            groups, allowed = self.allowed[cid], self.allowed_sets[cid]
+            if groups not in hidden:  # concepts the same cue groups apply to share one answer
+                hidden[groups] = _hidden(cues, allowed, conflicts) if any(conflicts) else frozenset()
+            hides = hidden[groups]
             for start, end in pairs:
-                nearby = filed.get(sentence_of[start][0])
-                states[(cid, start, end)] = implied[start] if nearby is None else self._states(
-                    cid, start, end, implied[start], nearby, reaches, self.allowed_sets[cid], hidden[groups], parts)
+                nearby = nearby_at[start]
+                states[(cid, start, end)] = implied[start] if nearby is None else mention_states(
+                    cid, start, end, implied[start], nearby, reaches, allowed, hides, parts)
         return doc
 
     def _allowed(self, label: str) -> tuple[int, ...]:
@@ -141,12 +147,14 @@ class ContextTagger:
         index = numpy.searchsorted(starts, chars, side="right") - 1  # -1 (before the first): "other"
         return [per_section[i] for i in index.tolist()]
 
-    def _cues(self, doc: Doc) -> list[Cue]:
+    def _cues(self, doc: Doc, phrases: list[tuple[int, int, int]] | None = None) -> list[Cue]:
         """Every cue in the document, longest first; one inside a pseudo-cue or inside a longer cue
-        is dropped."""
-        pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
-        raw = [(s, e, group) for m, s, e in list(self.cues(doc)) + list(self.cue_patterns(doc))
-               for group in self.cue_groups[m]]
+        is dropped. ``phrases`` are ``self.phrases(doc)``, when already found."""
+        phrases = self.phrases(doc) if phrases is None else phrases
+        pseudo = [(s, e) for m, s, e in phrases if m == self.pseudo_id]
+        groups_of = self.cue_groups
+        raw = [(s, e, group) for m, s, e in list(phrases) + list(self.cue_patterns(doc)) if m in groups_of
+               for group in groups_of[m]]
         raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         kept: list[Cue] = []
         covering: dict[int, list[tuple[int, int]]] = {}  # token -> the kept cues over it
@@ -163,12 +171,15 @@ class ContextTagger:
                 covering.setdefault(token, []).append((start, end))
         return kept
 
-    def _stops(self, doc: Doc) -> dict[int, list[int]]:
+    def _stops(self, phrases: list[tuple[int, int, int]]) -> dict[int, list[int]]:
         """Per cue group, the sorted token indices where a terminator of its scope starts: the
-        terminators of every cue and those of the group's own ``stop_at``."""
+        terminators of every cue and those of the group's own ``stop_at`` (``phrases`` are
+        ``self.phrases(doc)``)."""
         found: dict[int | None, list[int]] = {}
-        for match_id, start, _ in self.terminators(doc):
-            found.setdefault(self.stop_groups[match_id], []).append(start)
+        stop_groups = self.stop_groups
+        for match_id, start, _ in phrases:
+            if match_id in stop_groups:
+                found.setdefault(stop_groups[match_id], []).append(start)
         common = sorted(found.pop(None, []))
         return defaultdict(lambda: common, {group: sorted(common + own) for group, own in found.items()})
 
@@ -200,7 +211,7 @@ class ContextTagger:
         section implies and those of the cues in its sentence (``nearby``, indices into the
         document's cues) whose groups may modify the concept, not hidden by a longer cue, that
         reach it; ``parts`` is ``doc.user_data["psr_parts"]``."""
-        states = set(implied)
+        found = None  # most mentions near a cue are out of its reach: no set made for them
         for index in nearby:
             cue, category, forward, backward = reaches[index]
             if cue.group not in allowed or index in hidden:
@@ -210,8 +221,9 @@ class ContextTagger:
                     continue
             elif not (forward[0] <= start < forward[1] or backward[0] < end <= backward[1]):
                 continue
-            states.add(category)
-        return tuple(sorted(states))
+            found = set(implied) if found is None else found
+            found.add(category)
+        return implied if found is None else tuple(sorted(found))
 
 
 class Reach(NamedTuple):
@@ -255,15 +267,17 @@ def _hidden(cues: list[Cue], allowed: frozenset[int], conflicts: list[tuple[int,
     return frozenset(hidden)
 
 
-def _by_sentence(cues: list[Cue], sentence_of: list[tuple[int, int]]) -> dict[int, list[int]]:
-    """The indices of the cues that lie within one sentence, filed under its first token (a cue
-    across a sentence break reaches no mention)."""
-    filed: dict[int, list[int]] = {}
+def _cues_by_token(cues: list[Cue], sentence_of: list[tuple[int, int]]) -> list[list[int] | None]:
+    """Per token, the indices of the cues that lie within its sentence (None where there are
+    none, as in most sentences); a cue across a sentence break reaches no mention."""
+    nearby: list[list[int] | None] = [None] * len(sentence_of)
     for index, cue in enumerate(cues):
         s_start, s_end = sentence_of[cue.start]
         if cue.end <= s_end:
-            filed.setdefault(s_start, []).append(index)
-    return filed
+            if nearby[s_start] is None:
+                nearby[s_start:s_end] = [[]] * (s_end - s_start)  # one list, shared by the sentence
+            nearby[s_start].append(index)
+    return nearby
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
