@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.context import Cue, _part_of_mention
 from psr_check.annotate.concepts import filter_pairs
 from psr_check.annotate.sections import section_at, section_finder
 from psr_check.annotate.sentences import find_sentence_starts, sentence_starts
@@ -150,12 +151,11 @@ def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribut
 
 
 def _reference_starts(doc: Doc) -> list[int]:
-    """psr_sentences as first written: every token decided in turn."""
-    from psr_check.annotate.sentences import _starts_sentence
-
-    starts, previous_word, before, context = [], None, None, {}
+    """psr_sentences as first written: every token decided in turn, reading spaCy's Token objects."""
+    starts, previous_word, before = [], None, None
+    headings = {s.start for s in (doc._.sections or []) if s.heading}
     for token in doc:
-        if before is None or _starts_sentence(token, before, previous_word, context):
+        if before is None or _plain_starts_sentence(token, before, previous_word, headings):
             starts.append(token.i)
         if before is not None and not before.is_space:
             previous_word = before
@@ -163,8 +163,41 @@ def _reference_starts(doc: Doc) -> list[int]:
     return starts
 
 
-def test_sentence_starts_equal_the_token_by_token_reference(docs):
-    for doc in docs:
+def _plain_starts_sentence(token, before, previous_word, headings: set[int]) -> bool:
+    if token.is_space:
+        return False
+    if before.is_space and "\n" in before.text:
+        return not _plain_soft_wrap(token, before, previous_word, headings)
+    if "\n" in before.whitespace_:
+        return True
+    if before.text in {".", "!", "?"}:
+        prior = before.nbor(-1).lower_ if before.i > 0 else ""
+        if prior in {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st", "approx", "etc", "vs", "cf"}:
+            return False
+        return token.is_title or token.is_upper or token.like_num or not token.is_alpha
+    return False
+
+
+def _plain_soft_wrap(token, newline, previous_word, headings: set[int]) -> bool:
+    if newline.text.count("\n") > 1 or previous_word is None:
+        return False
+    text = token.doc.text
+    line_start = text.rfind("\n", 0, newline.idx) + 1
+    line_start += len(text[line_start:newline.idx]) - len(text[line_start:newline.idx].lstrip())
+    if len(text[line_start:newline.idx].strip()) < 25:
+        return False
+    if line_start in headings or token.idx in headings:
+        return False
+    if previous_word.text in {".", "!", "?", ":", "|"}:
+        return False
+    first = token.text[:1]
+    return first.isalpha() and first.islower()
+
+
+def test_sentence_starts_equal_the_token_by_token_reference(nlp, docs):
+    edges = ["Mr. Smith came.\nHe left. e.g. this", "?", ".", "A.\n\nb", "x\n", "\n\nlower", "No. 5 is it",
+             "This line is long enough to wrap, I think\nand so it goes on", "3.1 Offence analysis\nhe hit him."]
+    for doc in docs + [nlp(text) for text in edges]:
         assert find_sentence_starts(doc) == _reference_starts(doc)
         assert sentence_starts(doc) == [s.start for s in doc.sents]
 
@@ -186,27 +219,114 @@ def test_the_lemma_table_gives_what_spacys_lookups_give(nlp):
         assert plain.get(word, word) == table.get(word, word)
 
 
-def test_context_states_equal_every_cue_for_every_mention(nlp, docs):
-    """The tagger settles cues once per set of cue groups and looks only in the mention's sentence;
-    the reference works out the applicable cues per concept and tries all of them."""
-    from psr_check.annotate.context import _sentence_bounds
+@pytest.fixture(scope="module")
+def plain_cue_matchers(linter):
+    """The rule pack's cues, pseudo-cues and terminators, each group in matchers of its own."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp, context = linter.nlp, linter.pack.context.model_dump()
+    lemmatise = nlp.get_pipe("psr_lemma")
+
+    def phrases(matcher, key, texts):
+        matcher.add(key, [lemmatise(nlp.make_doc(t)) for t in texts])
+
+    literals, patterns = PhraseMatcher(nlp.vocab, attr="NORM"), Matcher(nlp.vocab)
+    pseudo, terminators = PhraseMatcher(nlp.vocab, attr="NORM"), PhraseMatcher(nlp.vocab, attr="NORM")
+    for index, group in enumerate(context["cues"]):
+        if group.get("literals"):
+            phrases(literals, f"cue{index}", group["literals"])
+        if group.get("patterns"):
+            patterns.add(f"cue{index}", group["patterns"])
+        if group.get("stop_at"):
+            phrases(terminators, f"stop{index}", group["stop_at"])
+    phrases(pseudo, "pseudo", context["pseudo"])
+    phrases(terminators, "stop", context["terminators"])
+    return literals, patterns, pseudo, terminators
+
+
+def _plain_context_states(tagger, doc, matchers) -> dict:
+    """The states ConText gives every mention, worked out the plain way: a matcher per cue group;
+    a cue inside a longer one or a pseudo-cue dropped; per concept, the tokens each kept cue takes
+    marked, a cue on tokens another one took left out; every mention tried against every cue in
+    its sentence, scanning every terminator; its section's states added."""
+    literals, patterns, pseudo_cues, terminators = matchers
+    strings = doc.vocab.strings
+    raw = [(s, e, int(strings[m][3:])) for m, s, e in list(literals(doc)) + list(patterns(doc))]
+    raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    pseudo = [(s, e) for _, s, e in pseudo_cues(doc)]
+    cues: list[tuple[int, int, int]] = []
+    for start, end, group in raw:
+        if any(ps <= start and end <= pe for ps, pe in pseudo):
+            continue
+        if any(k_s <= start and end <= k_e and k_e - k_s > end - start for k_s, k_e, _ in cues):
+            continue
+        cues.append((start, end, group))
+    stops: dict[str, list[int]] = {}
+    for match_id, start, _ in terminators(doc):
+        stops.setdefault(strings[match_id], []).append(start)
+    where, parts = section_finder(doc), doc.user_data.get("psr_parts", {})
+    found = {}
+    for cid in tagger.concepts:
+        applicable, taken = [], {}
+        for start, end, group in cues:
+            rule = tagger.groups[group]
+            if (rule.get("only_concepts") and cid not in rule["only_concepts"]) or cid in rule.get("skip_concepts", []):
+                continue
+            if any(taken.get(i, (start, end)) != (start, end) for i in range(start, end)):
+                continue
+            taken.update({i: (start, end) for i in range(start, end)})
+            applicable.append((start, end, group))
+        for span in doc.spans[cid]:
+            s_start, s_end = span.sent.start, span.sent.end
+            states = set(tagger.section_states.get(where(span.start_char), []))
+            for start, end, group in applicable:
+                rule = tagger.groups[group]
+                if start < s_start or end > s_end:
+                    continue
+                cue = Cue(start, end, group)
+                if _part_of_mention(cue, cid, span.start, span.end, parts, rule["category"]):
+                    continue
+                group_stops = stops.get("stop", []) + stops.get(f"stop{group}", [])
+                reach = rule.get("max_scope", 8)
+                forward = rule["direction"] in ("forward", "both") and end <= span.start < min(s_end, end + reach) \
+                    and not any(end <= t < span.start for t in group_stops)
+                backward = rule["direction"] in ("backward", "both") \
+                    and max(s_start, start - reach) < span.end <= start and span.start >= s_start \
+                    and not any(span.end <= t < start for t in group_stops)
+                if (start < span.end and span.start < end) or forward or backward:
+                    states.add(rule["category"])
+            found[(cid, span.start, span.end)] = tuple(sorted(states))
+    return found
+
+
+def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs, plain_cue_matchers):
+    """The tagger files cues by sentence once per document, settles their reach once per cue and
+    their overlaps once per set of cue groups, and matches each distinct token pattern once; the
+    plain way does all of it per mention. Overlapping cues, sections that imply a state and
+    terminators all occur in these texts."""
+    from psr_check.annotate.context import _conflicts
 
     tagger = nlp.get_pipe("psr_context")
-    checked = 0
+    checked = stated = overlapping = 0
     for doc in docs:
-        cues = tagger._cues(doc)
-        stops: dict[str, list[int]] = {}
-        for match_id, start, _ in tagger.terminators(doc):
-            stops.setdefault(doc.vocab.strings[match_id], []).append(start)
-        stops = {key: sorted(value) for key, value in stops.items()}
-        bounds, where = _sentence_bounds(doc), section_finder(doc)
-        for cid in tagger.concepts:
-            applicable = tagger._applicable(cues, cid)
-            for span in doc.spans[cid]:
-                assert span._.states == tagger._states(cid, span.start, span.end, span.start_char, applicable,
-                                                       stops, bounds, where, doc.user_data.get("psr_parts", {}))
-                checked += 1
-    assert checked > 500
+        expected = _plain_context_states(tagger, doc, plain_cue_matchers)
+        assert doc.user_data.get("psr_states", {}) == expected
+        checked += len(expected)
+        stated += sum(bool(states) for states in expected.values())
+        overlapping += any(_conflicts(tagger._cues(doc)))
+    assert checked > 500 and stated > 200 and overlapping > 5
+
+
+def test_context_states_of_short_texts(nlp, plain_cue_matchers):
+    assert nlp("").user_data["psr_states"] == {}
+    assert nlp("Lunch at noon.").user_data["psr_states"] == {}
+    tagger = nlp.get_pipe("psr_context")
+    implied = nlp("Previous convictions\nHe was convicted of assault.")  # a section's state, no cue
+    assert set(implied.user_data["psr_states"].values()) == {("historical",)}
+    assert implied.user_data["psr_states"] == _plain_context_states(tagger, implied, plain_cue_matchers)
+    cued = nlp("The police DA check is not yet back.")
+    assert cued.user_data["psr_states"][("DA_ENQUIRY", 1, 3)] == ("pending",)
+    assert cued.user_data["psr_states"] == _plain_context_states(tagger, cued, plain_cue_matchers)
 
 
 def test_concept_spans_filter_like_spacy(nlp):
@@ -598,3 +718,22 @@ def test_means_facts_worked_out_when_read_equal_the_eager_ones(linter, docs):
                 for key, value in group_values.items()} == values
         stated += values["fine.amounts_stated"]
     assert 0 < stated < len(docs)
+def test_heading_lines_normalise_and_split_like_the_regular_expressions():
+    """normalise_heading and the label split skip a regular expression where it cannot apply; the
+    result is what the expressions alone give, on every line of the texts and on odd ones."""
+    import re
+
+    from psr_check.annotate.sections import _BULLET, _MARKS, _NUMBERING, _SPLIT, _split_label, normalise_heading
+
+    def plain_normalise(line: str) -> str:
+        text = _NUMBERING.sub("", _BULLET.sub("", line.strip(), count=1), count=1)
+        text = _MARKS.sub("", text).strip().rstrip(":").strip()
+        return re.sub(r"\s+", " ", text).replace("&", "and").lower()
+
+    odd = ["", " ", "\u00a0Offence\u2003analysis\u00a0", "- Proposal: fine", "•\tRisk", "**OFFENCE**:", "3.1 Offence:",
+           "ii) Sources", "# Risk & need", "x\u001fy", "Sources – CPS", "a-b", "a - b", "—", ": x", "==", "#"]
+    lines = odd + [line for text in TEXTS for line in text.split("\n")]
+    for line in lines:
+        assert normalise_heading(line) == plain_normalise(line), repr(line)
+        assert _split_label(line.strip()) == _SPLIT.split(line.strip(), maxsplit=1), repr(line)
+    assert len(lines) > 3000

@@ -6,13 +6,22 @@ scope in tokens; its scope stops at the sentence end (line breaks end sentences,
 Pseudo-cues ("nil trace", "no further") contain cue words but are not cues. Where cues overlap,
 the longest wins ("not yet received" is pending, not negated). Sections can imply a state
 ("Previous convictions" ⇒ historical).
+
+A cue only ever reaches a mention in its own sentence, and most sentences hold no cue: so the
+cues are filed by sentence once per document, and a mention in a sentence without one takes its
+section's states straight away. How far each cue reaches (its scope cut by the sentence and the
+terminators) is worked out once per cue, and which overlapping cues hide which once per set of
+cue groups that concepts allow, not once per mention.
 """
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections import defaultdict
+from typing import NamedTuple
 
+import numpy
 from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -20,8 +29,8 @@ from spacy.tokens import Doc, Span
 
 from psr_check.annotate.anchored import AnchoredMatcher
 from psr_check.annotate.concepts import PAIRS
-from psr_check.annotate.sections import section_finder
 from psr_check.annotate.sentences import sentence_starts
+
 
 def _get_states(span: Span) -> tuple[str, ...]:
     return span.doc.user_data.get("psr_states", {}).get((span.label_, span.start, span.end), ())
@@ -33,8 +42,7 @@ if not Span.has_extension("states"):
     Span.set_extension("states", getter=_get_states)
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     start: int
     end: int
     group: int
@@ -45,55 +53,80 @@ class ContextTagger:
     def __init__(self, nlp: Language, name: str, context: dict, concepts: list[str],
                  section_states: dict[str, list[str]]) -> None:
         lemmatise = nlp.get_pipe("psr_lemma")
+        strings = nlp.vocab.strings
         self.groups = context.get("cues", [])
         self.concepts = concepts
         self.section_states = section_states
-        self.cues = PhraseMatcher(nlp.vocab, attr="NORM")
+        # the states a section implies, as a mention with no cue gets them (sorted, no repeats)
+        self.implied = {sid: tuple(sorted(set(states))) for sid, states in section_states.items()}
+        # literal cues, pseudo-cues and terminators: one PhraseMatcher, so one pass over the text
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_patterns = AnchoredMatcher(nlp.vocab, validate=True)
+        self.cue_groups: dict[int, tuple[int, ...]] = {}  # match id -> the cue groups it stands for
+        self.stop_groups: dict[int, int | None] = {}  # match id -> the group it stops (None: every one)
+
+        def add(key: str, phrases: list[str]) -> int:
+            self.phrases.add(key, [lemmatise(nlp.make_doc(t)) for t in phrases])
+            return strings.add(key)
+
         for index, group in enumerate(self.groups):
-            key = f"cue{index}"
             if group.get("literals"):
-                self.cues.add(key, [lemmatise(nlp.make_doc(t)) for t in group["literals"]])
-            if group.get("patterns"):
-                self.cue_patterns.add(key, group["patterns"])
-        self.pseudo = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.pseudo.add("pseudo", [lemmatise(nlp.make_doc(t)) for t in context.get("pseudo", [])])
-        self.terminators = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.terminators.add("stop", [lemmatise(nlp.make_doc(t)) for t in context.get("terminators", [])])
-        self.allowed = {cid: self._allowed(cid) for cid in concepts}
-        for index, group in enumerate(self.groups):
+                self.cue_groups[add(f"cue{index}", group["literals"])] = (index,)
             if group.get("stop_at"):
-                self.terminators.add(f"stop{index}", [lemmatise(nlp.make_doc(t)) for t in group["stop_at"]])
+                self.stop_groups[add(f"stop{index}", group["stop_at"])] = index
+        self.pseudo_id = add("pseudo", context.get("pseudo", []))
+        self.stop_groups[add("stop", context.get("terminators", []))] = None
+        for key, (patterns, groups) in self._shared_patterns().items():
+            self.cue_patterns.add(key, patterns)
+            self.cue_groups[strings.add(key)] = groups
+        self.allowed = {cid: self._allowed(cid) for cid in concepts}
+        self.allowed_sets = {cid: frozenset(groups) for cid, groups in self.allowed.items()}
+
+    def _shared_patterns(self) -> dict[str, tuple[list, tuple[int, ...]]]:
+        """The cue groups' token patterns, each distinct pattern once with every group that has it
+        ("in 2019" is both a forward and a backward cue): the matcher then looks for it once."""
+        shared: dict[str, tuple[list, list[int]]] = {}
+        for index, group in enumerate(self.groups):
+            for pattern in group.get("patterns") or []:
+                pattern_groups = shared.setdefault(json.dumps(pattern, sort_keys=True), (pattern, []))[1]
+                if index not in pattern_groups:
+                    pattern_groups.append(index)
+        keyed: dict[str, tuple[list, tuple[int, ...]]] = {}
+        for pattern, groups in shared.values():
+            key = "cue" + "+".join(map(str, groups))  # "cue17+20": the groups, as in a literal's "cue17"
+            keyed.setdefault(key, ([], tuple(groups)))[0].append(pattern)
+        return keyed
 
     def __call__(self, doc: Doc) -> Doc:
-        cues = self._cues(doc)
-        stops: dict[str, list[int]] = {}
-        for match_id, start, _ in self.terminators(doc):
-            stops.setdefault(doc.vocab.strings[match_id], []).append(start)
-        stops = {key: sorted(value) for key, value in stops.items()}
-        sentence_of = _sentence_bounds(doc)
         states = doc.user_data.setdefault("psr_states", {})
-        by_filter: dict[tuple[int, ...], tuple[list[Cue], list[int]]] = {}
-        section_at = section_finder(doc)
         pairs_of = doc.user_data.get(PAIRS)  # what doc.spans holds, as (start, end) pairs
+        mentioned = [(cid, pairs) for cid in self.concepts
+                     if (pairs := pairs_of[cid] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[cid]])]
+        if not mentioned:
+            return doc  # no mention to give states to: no cue needs finding
+        implied = self._implied_at(doc)
+        phrases = self.phrases(doc)
+        cues = self._cues(doc, phrases)
+        if not cues:
+            for cid, pairs in mentioned:
+                states.update(((cid, start, end), implied[start]) for start, end in pairs)
+            return doc
+        sentence_of = _sentence_bounds(doc)
+        reaches = self._reaches(cues, sentence_of, self._stops(phrases))
+        nearby_at = _cues_by_token(cues, sentence_of)
+        conflicts = _conflicts(cues)
+        hidden: dict[tuple[int, ...], frozenset[int]] = {}  # per set of cue groups: cues a longer one hides
         parts = doc.user_data.get("psr_parts", {})
-        char_at = None
-        for cid in self.concepts:
-            pairs = pairs_of[cid] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[cid]]
-            if not pairs:
-                continue
-            if char_at is None:
-                char_at = doc.to_array(IDX).tolist()  # span.start_char of every possible start
-            groups = self.allowed[cid]  # concepts the same cue groups apply to share one answer
-            if groups not in by_filter:
-                applicable = sorted(self._applicable(cues, cid), key=lambda c: c.start)
-                by_filter[groups] = applicable, [c.start for c in applicable]
-            applicable, cue_starts = by_filter[groups]
+        mention_states = self._states
+        for cid, pairs in mentioned:
+            groups, allowed = self.allowed[cid], self.allowed_sets[cid]
+            if groups not in hidden:  # concepts the same cue groups apply to share one answer
+                hidden[groups] = _hidden(cues, allowed, conflicts) if any(conflicts) else frozenset()
+            hides = hidden[groups]
             for start, end in pairs:
-                s_start, s_end = sentence_of[start]
-                nearby = applicable[bisect_left(cue_starts, s_start):bisect_left(cue_starts, s_end)]
-                states[(cid, start, end)] = self._states(cid, start, end, char_at[start], nearby, stops,
-                                                         sentence_of, section_at, parts)
+                nearby = nearby_at[start]
+                states[(cid, start, end)] = implied[start] if nearby is None else mention_states(
+                    cid, start, end, implied[start], nearby, reaches, allowed, hides, parts)
         return doc
 
     def _allowed(self, label: str) -> tuple[int, ...]:
@@ -102,73 +135,149 @@ class ContextTagger:
                      if not (group.get("only_concepts") and label not in group["only_concepts"])
                      and label not in group.get("skip_concepts", []))
 
-    def _cues(self, doc: Doc) -> list[Cue]:
-        pseudo = [(s, e) for _, s, e in self.pseudo(doc)]
-        raw = [(s, e, int(doc.vocab.strings[m][3:])) for m, s, e in list(self.cues(doc)) + list(self.cue_patterns(doc))]
+    def _implied_at(self, doc: Doc) -> list[tuple[str, ...]]:
+        """Per token, the states its section implies ("Previous convictions" ⇒ historical), found
+        for every token with one numpy search instead of a bisection per mention."""
+        sections = doc._.sections or []
+        per_section = [self.implied.get(s.id, ()) for s in sections] + [self.implied.get("other", ())]
+        if not any(per_section):
+            return [()] * len(doc)
+        chars = doc.to_array(IDX).astype(numpy.int64)
+        starts = numpy.array([s.start for s in sections], dtype=numpy.int64)
+        index = numpy.searchsorted(starts, chars, side="right") - 1  # -1 (before the first): "other"
+        return [per_section[i] for i in index.tolist()]
+
+    def _cues(self, doc: Doc, phrases: list[tuple[int, int, int]] | None = None) -> list[Cue]:
+        """Every cue in the document, longest first; one inside a pseudo-cue or inside a longer cue
+        is dropped. ``phrases`` are ``self.phrases(doc)``, when already found."""
+        phrases = self.phrases(doc) if phrases is None else phrases
+        pseudo = [(s, e) for m, s, e in phrases if m == self.pseudo_id]
+        groups_of = self.cue_groups
+        raw = [(s, e, group) for m, s, e in list(phrases) + list(self.cue_patterns(doc)) if m in groups_of
+               for group in groups_of[m]]
         raw.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         kept: list[Cue] = []
+        covering: dict[int, list[tuple[int, int]]] = {}  # token -> the kept cues over it
         for start, end, group in raw:
-            if any(ps <= start and end <= pe for ps, pe in pseudo):
+            if pseudo and any(ps <= start and end <= pe for ps, pe in pseudo):
                 continue
             # a cue inside a longer cue is part of that phrase ("not" in "not known to"), whatever
-            # the longer one may modify; overlaps that are not containment are settled per concept
-            if any(k.start <= start and end <= k.end and (k.end - k.start) > (end - start) for k in kept):
+            # the longer one may modify; overlaps that are not containment are settled per concept.
+            # A cue holding this one covers its first token and ends no sooner.
+            if any(k_end >= end and k_end - k_start > end - start for k_start, k_end in covering.get(start, ())):
                 continue
             kept.append(Cue(start, end, group))
+            for token in range(start, end):
+                covering.setdefault(token, []).append((start, end))
         return kept
 
-    def _applicable(self, cues: list[Cue], label: str) -> list[Cue]:
-        """Cues that may modify this concept; where they overlap the longest wins ("not yet
-        received" is pending, not negated). Overlaps are settled per concept, so a cue meant only
-        for enquiries ("is not") does not hide one meant for everything ("not suitable")."""
-        kept: list[Cue] = []
-        taken: dict[int, tuple[int, int]] = {}
+    def _stops(self, phrases: list[tuple[int, int, int]]) -> dict[int, list[int]]:
+        """Per cue group, the sorted token indices where a terminator of its scope starts: the
+        terminators of every cue and those of the group's own ``stop_at`` (``phrases`` are
+        ``self.phrases(doc)``)."""
+        found: dict[int | None, list[int]] = {}
+        stop_groups = self.stop_groups
+        for match_id, start, _ in phrases:
+            if match_id in stop_groups:
+                found.setdefault(stop_groups[match_id], []).append(start)
+        common = sorted(found.pop(None, []))
+        return defaultdict(lambda: common, {group: sorted(common + own) for group, own in found.items()})
+
+    def _reaches(self, cues: list[Cue], sentence_of: list[tuple[int, int]], stops: dict[int, list[int]]) -> list[Reach]:
+        """Per cue, where a mention must start (forward) or end (backward) to be in its scope:
+        within its reach, in its sentence, with no terminator between. The same for every
+        concept, so worked out once per cue instead of once per mention."""
+        reaches = []
         for cue in cues:
             group = self.groups[cue.group]
-            if group.get("only_concepts") and label not in group["only_concepts"]:
-                continue
-            if label in group.get("skip_concepts", []):
-                continue
-            # the same words may be a cue in several groups ("in 2019" forward and backward)
-            if any(taken.get(i, (cue.start, cue.end)) != (cue.start, cue.end) for i in range(cue.start, cue.end)):
-                continue
-            taken.update({i: (cue.start, cue.end) for i in range(cue.start, cue.end)})
-            kept.append(cue)
-        return kept
+            direction, reach = group["direction"], group.get("max_scope", 8)
+            s_start, s_end = sentence_of[cue.start]
+            group_stops = stops[cue.group]
+            forward = backward = (0, 0)  # empty ranges
+            if direction != "backward":  # start in [cue end, the first terminator at or after it]
+                after = bisect_left(group_stops, cue.end)
+                first_stop = group_stops[after] if after < len(group_stops) else s_end
+                forward = (cue.end, min(s_end, cue.end + reach, first_stop + 1))
+            if direction != "forward":  # end in (the last terminator before the cue, cue start]
+                before = bisect_left(group_stops, cue.start)
+                last_stop = group_stops[before - 1] if before else -1
+                backward = (max(s_start, cue.start - reach, last_stop), cue.start)
+            reaches.append(Reach(cue, group["category"], forward, backward))
+        return reaches
 
-    def _states(self, label: str, start: int, end: int, start_char: int, cues: list[Cue],
-                stops: dict[str, list[int]], sentence_of, section_at, parts: dict) -> tuple[str, ...]:
-        """The states of one mention (tokens ``start``–``end`` of concept ``label``); ``cues`` holds
-        at least every applicable cue that starts in its sentence (in any order: the states are a
-        set); ``parts`` is ``doc.user_data["psr_parts"]``."""
-        states: set[str] = set()
-        s_start, s_end = sentence_of[start]
-        for cue in cues:
-            if cue.start < s_start or cue.end > s_end:
+    def _states(self, label: str, start: int, end: int, implied: tuple[str, ...], nearby: list[int],
+                reaches: list[Reach], allowed: frozenset[int], hidden: frozenset[int], parts: dict) -> tuple[str, ...]:
+        """The states of one mention (tokens ``start``–``end`` of concept ``label``): those its
+        section implies and those of the cues in its sentence (``nearby``, indices into the
+        document's cues) whose groups may modify the concept, not hidden by a longer cue, that
+        reach it; ``parts`` is ``doc.user_data["psr_parts"]``."""
+        found = None  # most mentions near a cue are out of its reach: no set made for them
+        for index in nearby:
+            cue, category, forward, backward = reaches[index]
+            if cue.group not in allowed or index in hidden:
                 continue
-            group = self.groups[cue.group]
-            if _part_of_mention(cue, label, start, end, parts, group["category"]):
+            if cue.start < end and start < cue.end:  # on the mention's words: is it part of them?
+                if _part_of_mention(cue, label, start, end, parts, category):
+                    continue
+            elif not (forward[0] <= start < forward[1] or backward[0] < end <= backward[1]):
                 continue
-            overlaps = cue.start < end and start < cue.end
-            group_stops = stops.get("stop", []) + stops.get(f"stop{cue.group}", [])
-            if overlaps or _in_scope(cue, start, end, group, group_stops, s_start, s_end):
-                states.add(group["category"])
-        section = section_at(start_char)
-        states.update(self.section_states.get(section, []))
-        return tuple(sorted(states))
+            found = set(implied) if found is None else found
+            found.add(category)
+        return implied if found is None else tuple(sorted(found))
 
 
-def _in_scope(cue: Cue, start: int, end: int, group: dict, stops: list[int], s_start: int, s_end: int) -> bool:
-    """Within reach of the cue, in its direction, in its sentence, with no terminator between
-    (the mention is tokens ``start``–``end``)."""
-    direction, reach = group["direction"], group.get("max_scope", 8)
-    if direction in ("forward", "both") and cue.end <= start < min(s_end, cue.end + reach):
-        if not any(cue.end <= t < start for t in stops):
-            return True
-    if direction in ("backward", "both") and max(s_start, cue.start - reach) < end <= cue.start:
-        if start >= s_start and not any(end <= t < cue.start for t in stops):
-            return True
-    return False
+class Reach(NamedTuple):
+    """Where one cue reaches: its category, the starts [lo, hi) of mentions after it and the ends
+    (lo, hi] of mentions before it (in its sentence, short of a terminator)."""
+    cue: Cue
+    category: str
+    forward: tuple[int, int]
+    backward: tuple[int, int]
+
+
+def _conflicts(cues: list[Cue]) -> list[tuple[int, ...]]:
+    """Per cue, the earlier cues (in ``cues``' order, longest first) that share a token with it
+    but not its words: whichever of those a concept keeps hides it. Few cues overlap, so this is
+    worked out once per document by a sweep in text order, not per concept."""
+    conflicts: list[list[int]] = [[] for _ in cues]
+    order = sorted(range(len(cues)), key=lambda i: cues[i].start)
+    for at, i in enumerate(order):
+        for j in order[at + 1:]:
+            if cues[j].start >= cues[i].end:
+                break
+            if (cues[i].start, cues[i].end) != (cues[j].start, cues[j].end):
+                conflicts[max(i, j)].append(min(i, j))
+    return [tuple(c) for c in conflicts]
+
+
+def _hidden(cues: list[Cue], allowed: frozenset[int], conflicts: list[tuple[int, ...]]) -> frozenset[int]:
+    """The cues a concept does not see because a longer cue it does see overlaps them ("not yet
+    received" is pending, not negated). Settled per set of cue groups, so a cue meant only for
+    enquiries ("is not") does not hide one meant for everything ("not suitable"); the same words
+    may be a cue in several groups ("in 2019" forward and backward) and hide neither."""
+    kept: set[int] = set()
+    hidden: set[int] = set()
+    for index, cue in enumerate(cues):
+        if cue.group not in allowed:
+            continue
+        if conflicts[index] and not kept.isdisjoint(conflicts[index]):
+            hidden.add(index)
+        else:
+            kept.add(index)
+    return frozenset(hidden)
+
+
+def _cues_by_token(cues: list[Cue], sentence_of: list[tuple[int, int]]) -> list[list[int] | None]:
+    """Per token, the indices of the cues that lie within its sentence (None where there are
+    none, as in most sentences); a cue across a sentence break reaches no mention."""
+    nearby: list[list[int] | None] = [None] * len(sentence_of)
+    for index, cue in enumerate(cues):
+        s_start, s_end = sentence_of[cue.start]
+        if cue.end <= s_end:
+            if nearby[s_start] is None:
+                nearby[s_start:s_end] = [[]] * (s_end - s_start)  # one list, shared by the sentence
+            nearby[s_start].append(index)
+    return nearby
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:

@@ -49,7 +49,8 @@ class LookupLemmas:
 
     def __call__(self, doc: Doc) -> Doc:
         """Every token's LEMMA and NORM, written in one ``from_array`` call: the lemma depends only
-        on the lower-cased word, so it is looked up once per distinct word, not once per token."""
+        on the lower-cased word, so each is a dict look-up of its hash (the word's string is read
+        only the first time the process meets it)."""
         if not len(doc):
             return doc
         if len(doc) <= SHORT:
@@ -57,14 +58,16 @@ class LookupLemmas:
         strings = doc.vocab.strings
         table = doc.to_array([LOWER, ORTH, NORM, IS_SPACE, SPACY])
         lower, orth, norm, space, spaced = (table[:, i] for i in range(5))
-        lemma = numpy.empty_like(lower)
-        words, where = numpy.unique(lower, return_inverse=True)
-        lemma[:] = numpy.array([self._lemma_hash(w, strings) for w in words.tolist()],
-                               dtype=numpy.uint64)[where.reshape(-1)]
+        words = lower.tolist()
+        found = list(map(self.hashes.get, words))
+        if None in found:
+            found = [self._lemma_hash(w, strings) if h is None else h for w, h in zip(words, found)]
+        lemma = numpy.array(found, dtype=numpy.uint64)
         written_norm, norm = norm, lemma.copy()  # the lemma is the norm, except below
         # "'s": the table says "have", and "victim's" must not match "victim has". Every token gets
         # a lemma, or spaCy's Matcher refuses LEMMA patterns on a blank text.
-        as_written = space.astype(bool) | numpy.isin(lower, self._possessive(strings))
+        apostrophe, quote = self._possessive(strings)
+        as_written = space.astype(bool) | (lower == apostrophe) | (lower == quote)
         lemma[as_written] = orth[as_written]
         norm[as_written] = written_norm[as_written]  # norm untouched
         # a spaced hyphen is a dash ("DA - nil trace"), not "ex-partner"
@@ -99,5 +102,5 @@ class LookupLemmas:
         return found
 
     @staticmethod
-    def _possessive(strings):
-        return numpy.array([strings.add("'s"), strings.add("’s")], dtype=numpy.uint64)
+    def _possessive(strings) -> tuple[int, int]:
+        return strings.add("'s"), strings.add("’s")

@@ -17,7 +17,9 @@ from spacy.tokens import Doc
 
 _NUMBERING = re.compile(r"^\s*(?:#+\s*)?(?:\(?(?:\d+(?:\.\d+)*|[A-Za-z]|[ivxIVX]+)[.)]\s+|\d+(?:\.\d+)+\s+|\d+\s+(?=[A-Z]))?")
 _MARKS = re.compile(r"[*_#=]+")
-_BULLET = re.compile(r"^[-•*–·▪►]\s+")  # "- Proposal: fine £80" is a labelled line in a bulleted record
+_NO_MARKS = frozenset("*_#=")
+_BULLETS = "-•*–·▪►"
+_BULLET = re.compile(rf"^[{_BULLETS}]\s+")  # "- Proposal: fine £80" is a labelled line in a bulleted record
 _SPLIT = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
 
 
@@ -59,10 +61,16 @@ def section_finder(doc: Doc):
 
 
 def normalise_heading(line: str) -> str:
-    text = _NUMBERING.sub("", _BULLET.sub("", line.strip(), count=1), count=1)
-    text = _MARKS.sub("", text).strip().rstrip(":").strip()
-    text = re.sub(r"\s+", " ", text).replace("&", "and")
-    return text.lower()
+    """A line as the heading lookup knows it: no numbering, bullet or markdown marks, no trailing
+    colon, single spaces, "&" as "and", lower case."""
+    text = line.strip()
+    if text[:1] in _BULLETS:
+        text = _BULLET.sub("", text, count=1)
+    text = _NUMBERING.sub("", text, count=1)
+    if not _NO_MARKS.isdisjoint(text):
+        text = _MARKS.sub("", text)
+    # str.split() splits on what the regex \s matches, and drops the ends strip() would
+    return " ".join(text.strip().rstrip(":").split()).replace("&", "and").lower()
 
 
 @Language.factory("psr_sections", default_config={"sections": {}})
@@ -87,14 +95,14 @@ class SectionFinder:
         stripped = line.strip()
         if not stripped:
             return None
-        label = _SPLIT.split(stripped, maxsplit=1)
-        if len(label) == 2 and normalise_heading(label[0]) in self.lookup:
-            return self.lookup[normalise_heading(label[0])]  # "Offence: …" however long the value
+        label = _split_label(stripped)
+        if len(label) == 2 and (sid := self.lookup.get(normalise_heading(label[0]))) is not None:
+            return sid  # "Offence: …" however long the value
         if len(stripped) > 120:
             return None
         norm = normalise_heading(stripped)
-        if norm in self.lookup:
-            return self.lookup[norm]
+        if (sid := self.lookup.get(norm)) is not None:
+            return sid
         words = norm.split()
         if 0 < len(words) <= self.max_words and not stripped.endswith((".", ",", ";")) \
                 and _looks_like_heading(stripped):
@@ -146,11 +154,19 @@ _SMALL_WORDS = {"and", "of", "the", "to", "for", "in", "on", "a", "an", "or", "w
 
 def _inline_value(line: str) -> str:
     """What follows the heading on its own line: "CPS; PNC" in ``Sources: CPS; PNC``, else ""."""
-    parts = _SPLIT.split(line.strip(), maxsplit=1)
+    parts = _split_label(line.strip())
     return parts[1].strip() if len(parts) == 2 and len(parts[0].split()) <= 6 else ""
 
 
 def _heading_text(line: str) -> str:
     """The heading itself: "Sources" for an inline ``Sources: CPS, PNC`` line."""
-    parts = _SPLIT.split(line.strip(), maxsplit=1)
+    parts = _split_label(line.strip())
     return parts[0].strip() if len(parts) == 2 and len(parts[0].split()) <= 6 else line.strip()
+
+
+def _split_label(line: str) -> list[str]:
+    """``label: value`` (or ``label – value``) split once; the line alone when it has neither
+    (most prose lines have no colon or dash, and the search for one is what costs)."""
+    if ":" not in line and "-" not in line and "–" not in line and "—" not in line:
+        return [line]
+    return _SPLIT.split(line, maxsplit=1)

@@ -6,7 +6,8 @@ has no closing punctuation and the next begins in lower case. Full stops end sen
 close a common abbreviation ("Mr.", "e.g.").
 
 Only tokens after a newline or after ``. ! ?`` can start a sentence, so those few are found with
-numpy on spaCy's token arrays and decided one by one; every other token is marked "not a start"
+numpy on spaCy's token arrays and decided one by one from their strings and lexeme flags (a Token
+object only where a soft wrap is possible); every other token is marked "not a start"
 in one ``Doc.from_array`` call (spaCy needs a complete annotation for ``doc.sents``). The starts are
 also kept in ``doc.user_data`` so later components find a token's sentence by bisection instead
 of ``Span.sent``, which walks the tokens each time.
@@ -25,6 +26,7 @@ from psr_check.annotate.sections import doc_text  # also registers Doc._.section
 
 _ENDS = {".", "!", "?"}
 _MIN_WRAPPED_LINE = 25  # hard-wrapped prose lines are long; notes are short
+_NO_WRAP_AFTER = _ENDS | {":", "|"}  # a line ending in these is not prose running on
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st", "approx", "etc", "vs", "cf"}
 STARTS = "psr_sent_starts"  # doc.user_data key: the sorted token indices that start a sentence
 
@@ -46,58 +48,50 @@ def find_sentence_starts(doc: Doc) -> list[int]:
         return []
     table = doc.to_array([ORTH, IS_SPACE])
     orth, space = table[:, 0], table[:, 1].astype(bool)
-    strings = doc.vocab.strings
-    words = numpy.flatnonzero(~space)
-    ends = numpy.array([strings.add(e) for e in _ENDS], dtype=numpy.uint64)
+    strings, vocab = doc.vocab.strings, doc.vocab
+    ends = [strings.add(e) for e in _ENDS]
     # a candidate follows a space token or an end mark, and is not itself a space
-    before = numpy.flatnonzero(space[:-1] | numpy.isin(orth[:-1], ends)) + 1
+    end_mark = (orth[:-1] == ends[0]) | (orth[:-1] == ends[1]) | (orth[:-1] == ends[2])
+    before = numpy.flatnonzero(space[:-1] | end_mark) + 1
+    candidates = before[~space[before]]
+    if not len(candidates):
+        return [0]
+    words = numpy.flatnonzero(~space)
+    word_before = (numpy.searchsorted(words, candidates - 1) - 1).tolist()  # the last word before each break
+    orths, spaces, words = orth.tolist(), space.tolist(), words.tolist()
     starts = [0]
-    context: dict = {}
-    for i in before[~space[before]].tolist():
-        if _starts_sentence(doc[i], doc[i - 1], _previous_word(doc, words, i - 1), context):
-            starts.append(i)
+    wrap = None  # what a soft wrap is judged by, read when first needed
+    for i, k in zip(candidates.tolist(), word_before):
+        if not spaces[i - 1]:  # after ". ! ?": a start when the next word looks like one, unless "Mr."
+            if i < 2 or strings[orths[i - 2]].lower() not in _ABBREVIATIONS:
+                word = vocab[orths[i]]
+                if word.is_title or word.is_upper or word.like_num or not word.is_alpha:
+                    starts.append(i)
+            continue
+        breaks = strings[orths[i - 1]].count("\n")
+        if breaks == 0:
+            continue  # spaces within a line
+        if breaks == 1 and k >= 0 and strings[orths[words[k]]] not in _NO_WRAP_AFTER:
+            if wrap is None:
+                wrap = doc_text(doc), {s.start for s in (doc._.sections or []) if s.heading}
+            if _soft_wrap(*wrap, doc[i - 1].idx, doc[i]):
+                continue
+        starts.append(i)
     return starts
 
 
-def _previous_word(doc: Doc, words, index: int):
-    """The last non-space token before token ``index``, or None."""
-    k = int(numpy.searchsorted(words, index)) - 1
-    return doc[int(words[k])] if k >= 0 else None
-
-
-def _starts_sentence(token, before, previous_word, context: dict) -> bool:
-    if token.is_space:
-        return False
-    if before.is_space and "\n" in before.text:
-        return not _soft_wrap(token, before, previous_word, context)
-    if "\n" in before.whitespace_:
-        return True
-    if before.text in _ENDS:
-        prior = before.nbor(-1).lower_ if before.i > 0 else ""
-        if prior in _ABBREVIATIONS:
-            return False
-        return token.is_title or token.is_upper or token.like_num or not token.is_alpha
-    return False
-
-
-def _soft_wrap(token, newline, previous_word, context: dict) -> bool:
-    if newline.text.count("\n") > 1 or previous_word is None:
-        return False
-    doc = token.doc
-    text = doc_text(doc)
-    line_start = text.rfind("\n", 0, newline.idx) + 1
-    line_start += len(text[line_start:newline.idx]) - len(text[line_start:newline.idx].lstrip())
-    if len(text[line_start:newline.idx].strip()) < _MIN_WRAPPED_LINE:
-        return False  # a short line (a label, a note) is its own unit, whatever follows
-    if "headings" not in context:
-        context["headings"] = {s.start for s in (doc._.sections or []) if s.heading}
-    heading_starts = context["headings"]
-    if line_start in heading_starts or token.idx in heading_starts:
-        return False  # headings always break (the section component runs first)
-    if previous_word.text in _ENDS or previous_word.text in {":", "|"}:
-        return False
+def _soft_wrap(text: str, heading_starts: set[int], newline_at: int, token) -> bool:
+    """Whether the single line break at character ``newline_at``, after a word that is no end
+    mark, wraps prose: a long line before it, not a heading, and the next word (``token``) in
+    lower case."""
     first = token.text[:1]
-    return first.isalpha() and first.islower()
+    if not (first.isalpha() and first.islower()):
+        return False
+    line_start = text.rfind("\n", 0, newline_at) + 1
+    line_start += len(text[line_start:newline_at]) - len(text[line_start:newline_at].lstrip())
+    if len(text[line_start:newline_at].strip()) < _MIN_WRAPPED_LINE:
+        return False  # a short line (a label, a note) is its own unit, whatever follows
+    return line_start not in heading_starts and token.idx not in heading_starts  # headings always break
 
 
 def sentence_starts(doc: Doc) -> list[int]:
