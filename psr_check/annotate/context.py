@@ -16,7 +16,6 @@ cue groups that concepts allow, not once per mention.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from collections import defaultdict
 from typing import NamedTuple
@@ -88,7 +87,7 @@ class ContextTagger:
         shared: dict[str, tuple[list, list[int]]] = {}
         for index, group in enumerate(self.groups):
             for pattern in group.get("patterns") or []:
-                pattern_groups = shared.setdefault(json.dumps(pattern, sort_keys=True), (pattern, []))[1]
+                pattern_groups = shared.setdefault(repr(pattern), (pattern, []))[1]  # as written in the YAML
                 if index not in pattern_groups:
                     pattern_groups.append(index)
         keyed: dict[str, tuple[list, tuple[int, ...]]] = {}
