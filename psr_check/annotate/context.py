@@ -99,8 +99,9 @@ class ContextTagger:
     def __call__(self, doc: Doc) -> Doc:
         states = doc.user_data.setdefault("psr_states", {})
         pairs_of = doc.user_data.get(PAIRS)  # what doc.spans holds, as (start, end) pairs
-        mentioned = [(cid, pairs) for cid in self.concepts
-                     if (pairs := pairs_of[cid] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[cid]])]
+        if pairs_of is None:  # spans set some other way
+            pairs_of = {cid: [(s.start, s.end) for s in doc.spans[cid]] for cid in self.concepts}
+        mentioned = [(cid, pairs_of[cid]) for cid in self.concepts if pairs_of[cid]]
         if not mentioned:
             return doc  # no mention to give states to: no cue needs finding
         implied = self._implied_at(doc)
