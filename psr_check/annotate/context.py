@@ -16,7 +16,6 @@ cue groups that concepts allow, not once per mention.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from collections import defaultdict
 from typing import NamedTuple
@@ -88,7 +87,7 @@ class ContextTagger:
         shared: dict[str, tuple[list, list[int]]] = {}
         for index, group in enumerate(self.groups):
             for pattern in group.get("patterns") or []:
-                pattern_groups = shared.setdefault(json.dumps(pattern, sort_keys=True), (pattern, []))[1]
+                pattern_groups = shared.setdefault(repr(pattern), (pattern, []))[1]  # as written in the YAML
                 if index not in pattern_groups:
                     pattern_groups.append(index)
         keyed: dict[str, tuple[list, tuple[int, ...]]] = {}
@@ -100,8 +99,9 @@ class ContextTagger:
     def __call__(self, doc: Doc) -> Doc:
         states = doc.user_data.setdefault("psr_states", {})
         pairs_of = doc.user_data.get(PAIRS)  # what doc.spans holds, as (start, end) pairs
-        mentioned = [(cid, pairs) for cid in self.concepts
-                     if (pairs := pairs_of[cid] if pairs_of is not None else [(s.start, s.end) for s in doc.spans[cid]])]
+        if pairs_of is None:  # spans set some other way
+            pairs_of = {cid: [(s.start, s.end) for s in doc.spans[cid]] for cid in self.concepts}
+        mentioned = [(cid, pairs_of[cid]) for cid in self.concepts if pairs_of[cid]]
         if not mentioned:
             return doc  # no mention to give states to: no cue needs finding
         implied = self._implied_at(doc)
