@@ -76,8 +76,9 @@ class _MentionMaker:
         doc, text, sections = self.doc, self.text, self.sections
         length = len(doc)
         self.length = length
-        self.idx = doc.to_array(IDX).tolist() if length else []
-        self.ends = (doc.to_array(IDX) + doc.to_array(LENGTH)).tolist() if length else []
+        offsets = doc.to_array([IDX, LENGTH]) if length else None  # one call: each is a pass over the tokens
+        self.idx = offsets[:, 0].tolist() if length else []
+        self.ends = (offsets[:, 0] + offsets[:, 1]).tolist() if length else []
         self.sentence_starts = sentence_starts(doc)
         self.line_starts = _line_starts(text)
         self.section_starts = [section.start for section in sections]
