@@ -221,6 +221,7 @@ def test_concept_spans_filter_like_spacy(nlp):
 def test_mentions_equal_what_the_spans_say(linter, docs):
     from psr_check.facts import build_facts
     from psr_check.facts.build import _heading_lines
+    from psr_check.models import Mention
 
     checked = in_heading = 0
     for doc in docs:
@@ -236,6 +237,9 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 assert mention.states == list(span._.states)
                 assert mention.in_heading == any(h_start <= span.start_char and span.end_char <= h_end
                                                  for h_start, h_end in heading_lines)
+                fields = mention.model_dump()
+                assert type(mention) is Mention and mention == Mention(**fields)
+                assert mention.model_fields_set == Mention(**fields).model_fields_set == set(fields)
                 checked += 1
                 in_heading += mention.in_heading
     assert checked > 500 and in_heading > 10
