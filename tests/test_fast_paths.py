@@ -535,7 +535,8 @@ def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
     made = ["RISK: low", "x.risk\n: HIGH.", "Rosh.high", "low\nRoSH. medium risk.", "RİSK of harm: high",
             "rıſk of harm high", "ROſH high", "OGRS3 score 45% (medium). OVP: HIGH", "assessed as a\nlow\nrisk",
             "likelihood of RE-OFFENDING is low.", "risk of serious\nharm medium", "very high risk", "OSP-IIC low",
-            "medium.risk", "lowrisk. low-risk.", ".risk of harm high.", "error low", "xrosh high"]
+            "medium.risk", "lowrisk. low-risk.", ".risk of harm high.", "error low", "xrosh high",
+            "Sex: F", "GENDER - male", "Seſ: m"]
     found = 0
     for text in TEXTS + made:
         for pattern, words in readings:
@@ -544,6 +545,9 @@ def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
                 (pattern.pattern, text[:80])
             found += len(whole)
     assert found > 500
+    for text in TEXTS + made + ["OGRS3 45%", "ovp: 12 %", "RSR 4.5\n%", "rſr 10%", "oGrS 20%"]:
+        assert p.percentage_scores(text) == p._SCORE.findall(text)
+        assert bool(p._SEX_LABEL.search(text)) <= p.holds_any(text, ("sex", "gender"))  # never skips a label
     assert stretches_holding("a. Risk b. c rosh.", ("risk", "rosh")) == [(2, 9), (10, 17)]
     assert stretches_holding("RİSK high", ("risk",)) == [(0, 9)]  # read whole
     with pytest.raises(ValueError):
