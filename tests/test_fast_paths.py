@@ -606,3 +606,23 @@ def test_means_facts_worked_out_when_read_equal_the_eager_ones(linter, docs):
                 for key, value in group_values.items()} == values
         stated += values["fine.amounts_stated"]
     assert 0 < stated < len(docs)
+
+
+def test_titles_found_only_after_a_title_equal_the_plain_search():
+    """The per-person title regex runs only where a title is followed by the name: the same titles
+    as running it on every text, for ASCII names and names lower() cannot compare."""
+    import re
+
+    from psr_check.facts import programmes as p
+
+    made = ["Mr Harding said. MRS. HARDING\nagreed; Mr  Hardingly", "Ms Lee-Shaw, ms lee", "Miss ıvy", "Mr İvy",
+            "mr. SZYMAŃSKI and Mr Szymański", "Mrs\nKelvin", "Mr Kelvin", "Ms O'Neil", "Mr Smith-Mrs Smith"]
+    names = ["Harding", "Lee", "Ivy", "Szymański", "Kelvin", "O'Neil", "Smith", "Smith-Mrs", "Shaw"]
+    checked = 0
+    for text in TEXTS[::3] + made:
+        after = [m.end() for m in p._TITLE.finditer(text)]
+        for surname in names + p._header_surnames(text[:600]):
+            plain = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+            assert p._titles_with(text, surname, after) == plain, (surname, text[:80])
+            checked += bool(plain)
+    assert checked > 10

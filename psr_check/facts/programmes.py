@@ -35,6 +35,7 @@ _RISK_WORDS = check_words(("risk", "rosh"))
 _PREDICTOR_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr", "osp", "sara", "ror", "offending"))
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
 _SCORE_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr"))  # one is in every match
+_TITLE = re.compile(r"\b(?:Mr|Ms|Mrs|Miss)\.?\s+", re.IGNORECASE)  # a title, up to the name after it
 _SEX_LABEL = re.compile(r"\b(?:sex|gender)\s*[:\-]\s*(female|male|f|m)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
@@ -255,8 +256,11 @@ def person_sex(facts) -> str:
     label = _SEX_LABEL.search(header) if holds_any(header, ("sex", "gender")) else None
     if label:
         return "female" if label.group(1).lower().startswith("f") else "male"
+    after_titles: list[int] | None = None
     for surname in _header_surnames(header):
-        titles = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+        if after_titles is None:
+            after_titles = [m.end() for m in _TITLE.finditer(text)]
+        titles = _titles_with(text, surname, after_titles)
         if titles:
             female = sum(t.lower() in ("ms", "mrs", "miss") for t in titles)
             if female != len(titles) - female:
@@ -273,6 +277,17 @@ def person_sex(facts) -> str:
     she = len(re.findall(r"(?:^|[.!?]\s+|\n)She\b", text)) if "She" in text else 0
     he = len(re.findall(r"(?:^|[.!?]\s+|\n)He\b", text)) if "He" in text else 0
     return "female" if she > he else "male"
+
+
+def _titles_with(text: str, surname: str, after_titles: list[int]) -> list[str]:
+    """The titles written before ``surname`` ("Mr Harding", "MRS. HARDING"). The regex, new for
+    each person, is compiled and run only when some title in the text (``after_titles``: where
+    each ends) is followed by the name, as lower() tells for ASCII (anything else is left to it)."""
+    name = surname.lower()
+    if not any(not (name.isascii() and text[end:end + len(surname)].isascii())
+               or text[end:end + len(surname)].lower() == name for end in after_titles):
+        return []
+    return re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
 
 
 def _header_surnames(header: str) -> list[str]:
