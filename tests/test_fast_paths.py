@@ -523,8 +523,6 @@ def test_only_the_odd_characters_fold_unlike_lower():
 def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
     """Each risk pattern read only in the stretches holding its words: the same matches, in the
     same order, as a search of the whole text, on the corpus and on texts made to test the edges."""
-    import re
-
     from psr_check.facts import programmes as p
     from psr_check.facts.stretches import matches_in, stretches_holding
 
