@@ -198,6 +198,11 @@ def test_checks_array_lists_every_evaluated_check():
     result = evaluate_checks(pack, f)
     assert [(c.code, c.applicable, c.satisfied) for c in result.checks] == [
         ("DA101", False, False), ("DA102", True, True), ("DA103", True, False)]
+    from psr_check.models import CheckResult
+
+    for made in result.checks:  # made by CheckResult's validator: the same as CheckResult(**fields)
+        assert type(made) is CheckResult and made == CheckResult(**made.model_dump())
+        assert made.model_fields_set == CheckResult(**made.model_dump()).model_fields_set
     assert [c.audit_question for c in result.checks] == ["q_da101", "q_da102", "q_da103"]
     assert [x.code for x in result.findings] == ["DA103"]
     for c in result.checks:

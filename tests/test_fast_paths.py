@@ -341,6 +341,7 @@ def test_concept_spans_filter_like_spacy(nlp):
 def test_mentions_equal_what_the_spans_say(linter, docs):
     from psr_check.facts import build_facts
     from psr_check.facts.build import _heading_lines
+    from psr_check.models import Mention
 
     checked = in_heading = 0
     for doc in docs:
@@ -356,6 +357,9 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 assert mention.states == list(span._.states)
                 assert mention.in_heading == any(h_start <= span.start_char and span.end_char <= h_end
                                                  for h_start, h_end in heading_lines)
+                fields = mention.model_dump()
+                assert type(mention) is Mention and mention == Mention(**fields)
+                assert mention.model_fields_set == Mention(**fields).model_fields_set == set(fields)
                 checked += 1
                 in_heading += mention.in_heading
     assert checked > 500 and in_heading > 10
@@ -639,8 +643,6 @@ def test_only_the_odd_characters_fold_unlike_lower():
 def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
     """Each risk pattern read only in the stretches holding its words: the same matches, in the
     same order, as a search of the whole text, on the corpus and on texts made to test the edges."""
-    import re
-
     from psr_check.facts import programmes as p
     from psr_check.facts.stretches import matches_in, stretches_holding
 
@@ -651,7 +653,8 @@ def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
     made = ["RISK: low", "x.risk\n: HIGH.", "Rosh.high", "low\nRoSH. medium risk.", "RİSK of harm: high",
             "rıſk of harm high", "ROſH high", "OGRS3 score 45% (medium). OVP: HIGH", "assessed as a\nlow\nrisk",
             "likelihood of RE-OFFENDING is low.", "risk of serious\nharm medium", "very high risk", "OSP-IIC low",
-            "medium.risk", "lowrisk. low-risk.", ".risk of harm high.", "error low", "xrosh high"]
+            "medium.risk", "lowrisk. low-risk.", ".risk of harm high.", "error low", "xrosh high",
+            "Sex: F", "GENDER - male", "Seſ: m"]
     found = 0
     for text in TEXTS + made:
         for pattern, words in readings:
@@ -660,6 +663,9 @@ def test_risk_patterns_read_in_stretches_find_what_the_whole_text_gives(linter):
                 (pattern.pattern, text[:80])
             found += len(whole)
     assert found > 500
+    for text in TEXTS + made + ["OGRS3 45%", "ovp: 12 %", "RSR 4.5\n%", "rſr 10%", "oGrS 20%"]:
+        assert p.percentage_scores(text) == p._SCORE.findall(text)
+        assert bool(p._SEX_LABEL.search(text)) <= p.holds_any(text, ("sex", "gender"))  # never skips a label
     assert stretches_holding("a. Risk b. c rosh.", ("risk", "rosh")) == [(2, 9), (10, 17)]
     assert stretches_holding("RİSK high", ("risk",)) == [(0, 9)]  # read whole
     with pytest.raises(ValueError):
@@ -737,3 +743,23 @@ def test_heading_lines_normalise_and_split_like_the_regular_expressions():
         assert normalise_heading(line) == plain_normalise(line), repr(line)
         assert _split_label(line.strip()) == _SPLIT.split(line.strip(), maxsplit=1), repr(line)
     assert len(lines) > 3000
+
+
+def test_titles_found_only_after_a_title_equal_the_plain_search():
+    """The per-person title regex runs only where a title is followed by the name: the same titles
+    as running it on every text, for ASCII names and names lower() cannot compare."""
+    import re
+
+    from psr_check.facts import programmes as p
+
+    made = ["Mr Harding said. MRS. HARDING\nagreed; Mr  Hardingly", "Ms Lee-Shaw, ms lee", "Miss ıvy", "Mr İvy",
+            "mr. SZYMAŃSKI and Mr Szymański", "Mrs\nKelvin", "Mr Kelvin", "Ms O'Neil", "Mr Smith-Mrs Smith"]
+    names = ["Harding", "Lee", "Ivy", "Szymański", "Kelvin", "O'Neil", "Smith", "Smith-Mrs", "Shaw"]
+    checked = 0
+    for text in TEXTS[::3] + made:
+        after = [m.end() for m in p._TITLE.finditer(text)]
+        for surname in names + p._header_surnames(text[:600]):
+            plain = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+            assert p._titles_with(text, surname, after) == plain, (surname, text[:80])
+            checked += bool(plain)
+    assert checked > 10

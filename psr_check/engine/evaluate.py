@@ -48,6 +48,8 @@ def _plan(check: Check) -> _Plan:
 
 
 _PLANS: dict[int, tuple[Check, _Plan]] = {}  # by id with the check itself, as conditions.once_per
+# CheckResult(**fields) without BaseModel.__init__'s wrapper: one per check per document
+_CHECK_RESULT = CheckResult.__pydantic_validator__.validate_python
 
 
 def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None) -> Evaluation:
@@ -62,10 +64,10 @@ def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None)
             applicable = plan.relevant_when(facts, None)
         if check.relevant == "finding" and finding is None:
             applicable = False
-        result.checks.append(CheckResult(code=check.code, family=check.family,
-                                         audit_question=check.audit_question,
-                                         applicable=applicable,
-                                         satisfied=applicable and finding is None))
+        result.checks.append(_CHECK_RESULT({"code": check.code, "family": check.family,
+                                            "audit_question": check.audit_question,
+                                            "applicable": applicable,
+                                            "satisfied": applicable and finding is None}))
         if finding is not None:
             result.findings.append(finding)
     return result

@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 
+_UNMADE = object()
+
+
 class LazyDict(dict):
     """``make(key)`` gives the value of ``key``, once; keys not given are absent as usual."""
 
@@ -28,6 +31,9 @@ class LazyDict(dict):
         return value
 
     def get(self, key: str, default: Any = None) -> Any:
+        value = dict.get(self, key, _UNMADE)  # made already: the common case, without __missing__
+        if value is not _UNMADE:
+            return value
         return self[key] if key in self._known else default
 
     def __contains__(self, key: object) -> bool:

@@ -56,8 +56,10 @@ def means_calculator(fines: FinesFile):
             total, parts, _ = orders()
             return bool(parts and rate() and total / rate() > fines.payment_period_weeks)
 
-        means = lazy_values({"net_weekly_income": lambda: income()[0], "relevant_weekly_income": lambda: relevant()[0],
-                       "rwi_basis": lambda: relevant()[1], "information_present": info})
+        means = lazy_values({
+            "net_weekly_income": lambda: income()[0], "relevant_weekly_income": lambda: relevant()[0],
+            "rwi_basis": lambda: relevant()[1], "information_present": info,
+        })
         fine = lazy_values({
             "total": lambda: orders()[0], "total_text": lambda: _total_text(*orders()[:2]),
             "amounts_stated": lambda: bool(orders()[1]), "weekly_rate": rate, "weeks_to_pay": weeks_to_pay,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from psr_check.facts.lazy import lazy_values, once
-from psr_check.facts.stretches import check_words, matches_in, stretches_holding
+from psr_check.facts.stretches import check_words, holds_any, matches_in, stretches_holding
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
@@ -34,6 +34,9 @@ _PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|S
 _RISK_WORDS = check_words(("risk", "rosh"))
 _PREDICTOR_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr", "osp", "sara", "ror", "offending"))
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
+_SCORE_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr"))  # one is in every match
+_TITLE = re.compile(r"\b(?:Mr|Ms|Mrs|Miss)\.?\s+", re.IGNORECASE)  # a title, up to the name after it
+_SEX_LABEL = re.compile(r"\b(?:sex|gender)\s*[:\-]\s*(female|male|f|m)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
                    r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -54,7 +57,7 @@ def programme_calculator(catalogue: ProgrammesFile):
         level and the person's sex (regexes over the whole text) are needed only when the text
         shows a need or proposes a programme."""
         date, sex = once(lambda: report_date(facts)), once(lambda: person_sex(facts))
-        scores = once(lambda: _SCORE.findall(facts.text))  # read by both risk_level and need_risks
+        scores = once(lambda: percentage_scores(facts.text))  # read by both risk_level and need_risks
         risk = once(lambda: risk_level(facts, scores()))
         needs, need_evidence = offence_needs(facts)
         proposed, proposed_evidence = proposed_programmes(facts, catalogue)
@@ -186,11 +189,16 @@ def risk_levels_by_kind(facts, predictors: Predictors, kinds: Iterable[str] | No
     for kind in found:
         stretches = stretches_holding(facts.text, predictors.words[kind])
         found[kind] += [_level(m.group(1) or m.group(2)) for m in matches_in(predictors.patterns[kind], facts.text, stretches)]
-    for name, score in _SCORE.findall(facts.text) if scores is None else scores:
+    for name, score in percentage_scores(facts.text) if scores is None else scores:
         if predictors.score_kind.get(name.lower()) in found:
             value = float(score)
             found[predictors.score_kind[name.lower()]].append("high" if value >= 75 else "medium" if value >= 50 else "low")
     return {kind: max(levels, key=lambda x: RISK_ORDER[x]) if levels else None for kind, levels in found.items()}
+
+
+def percentage_scores(text: str) -> list[tuple[str, str]]:
+    """``_SCORE.findall(text)``: (predictor, percentage) pairs, "OGRS3 45%"; none without a name."""
+    return _SCORE.findall(text) if holds_any(text, _SCORE_WORDS) else []
 
 
 def _level(word: str) -> str:
@@ -231,7 +239,7 @@ def _stated_levels(text: str, scores: list[tuple[str, str]] | None) -> Iterator[
             stretches[words] = stretches_holding(text, words)
         for match in matches_in(pattern, text, stretches[words]):
             yield match.group(1).lower().replace("med", "medium").replace("mediumium", "medium")
-    for _name, score in _SCORE.findall(text) if scores is None else scores:
+    for _name, score in percentage_scores(text) if scores is None else scores:
         value = float(score)
         yield "high" if value >= 75 else "medium" if value >= 50 else "low"
 
@@ -245,11 +253,14 @@ def person_sex(facts) -> str:
         return facts.record.sex
     text = facts.text
     header = text[:600]
-    label = re.search(r"\b(?:sex|gender)\s*[:\-]\s*(female|male|f|m)\b", header, re.IGNORECASE)
+    label = _SEX_LABEL.search(header) if holds_any(header, ("sex", "gender")) else None
     if label:
         return "female" if label.group(1).lower().startswith("f") else "male"
+    after_titles: list[int] | None = None
     for surname in _header_surnames(header):
-        titles = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+        if after_titles is None:
+            after_titles = [m.end() for m in _TITLE.finditer(text)]
+        titles = _titles_with(text, surname, after_titles)
         if titles:
             female = sum(t.lower() in ("ms", "mrs", "miss") for t in titles)
             if female != len(titles) - female:
@@ -261,10 +272,22 @@ def person_sex(facts) -> str:
     name_line = re.search(r"(?im)^\s*(?:name|defendant|re|subject)\s*[:\-]\s*(Mr|Ms|Mrs|Miss)\b", header)
     if name_line:
         return "male" if name_line.group(1).lower() == "mr" else "female"
-    # sentences usually open with the person the report is about: "She pushed him …"
-    she = len(re.findall(r"(?:^|[.!?]\s+|\n)She\b", text))
-    he = len(re.findall(r"(?:^|[.!?]\s+|\n)He\b", text))
+    # sentences usually open with the person the report is about: "She pushed him …" (each
+    # pattern is read only when its word is in the text at all)
+    she = len(re.findall(r"(?:^|[.!?]\s+|\n)She\b", text)) if "She" in text else 0
+    he = len(re.findall(r"(?:^|[.!?]\s+|\n)He\b", text)) if "He" in text else 0
     return "female" if she > he else "male"
+
+
+def _titles_with(text: str, surname: str, after_titles: list[int]) -> list[str]:
+    """The titles written before ``surname`` ("Mr Harding", "MRS. HARDING"). The regex, new for
+    each person, is compiled and run only when some title in the text (``after_titles``: where
+    each ends) is followed by the name, as lower() tells for ASCII (anything else is left to it)."""
+    name = surname.lower()
+    if not any(not (name.isascii() and text[end:end + len(surname)].isascii())
+               or text[end:end + len(surname)].lower() == name for end in after_titles):
+        return []
+    return re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
 
 
 def _header_surnames(header: str) -> list[str]:

@@ -8,6 +8,7 @@ tiers.yaml); a fact whose inputs are missing is None ("not computable"), which s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from psr_check.models import AllocationRecord, Mention
@@ -43,9 +44,11 @@ def register_calculator(registers: RegistersFile):
 
 
 # ---------------------------------------------------------------- RoSH
-def report_rosh_level(facts, rosh: RoshFile) -> tuple[str | None, list[Mention]]:
-    """The highest RoSH level the report states, with the statements that state it."""
-    words = sorted(((w, level) for level, ws in rosh.levels.items() for w in ws), key=lambda p: -len(p[0]))
+def report_rosh_level(facts, rosh: RoshFile, words: list[tuple[re.Pattern, str]] | None = None
+                      ) -> tuple[str | None, list[Mention]]:
+    """The highest RoSH level the report states, with the statements that state it. ``words`` is
+    ``level_words(rosh)``, compiled once with the calculator."""
+    words = level_words(rosh) if words is None else words
     found: list[tuple[str, Mention]] = []
     for mention in facts.mentions.get(rosh.statement_concept, []):
         if _SET_ASIDE & set(mention.states) or mention.in_heading:
@@ -59,12 +62,16 @@ def report_rosh_level(facts, rosh: RoshFile) -> tuple[str | None, list[Mention]]
     return next(level for level, _ in found if ROSH_ORDER[level] == top), [m for _, m in found]
 
 
-def _level_in(text: str, words: list[tuple[str, str]]) -> str | None:
-    import re
+def level_words(rosh: RoshFile) -> list[tuple[re.Pattern, str]]:
+    """Each level word as a whole-word pattern, longest first, with its level."""
+    words = sorted(((w, level) for level, ws in rosh.levels.items() for w in ws), key=lambda p: -len(p[0]))
+    return [(re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])"), level) for word, level in words]
 
+
+def _level_in(text: str, words: list[tuple[re.Pattern, str]]) -> str | None:
     best = None
     for word, level in words:
-        if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+        if word.search(text):
             if best is None or ROSH_ORDER[level] > ROSH_ORDER[best]:
                 best = level
     return best
@@ -73,9 +80,11 @@ def _level_in(text: str, words: list[tuple[str, str]]) -> str | None:
 def rosh_calculator(rosh: RoshFile):
     """Is a full RoSH analysis required, was it done by allocation, and do report and record agree?"""
 
+    words = level_words(rosh)
+
     def calculate(facts) -> Result:
         record = facts.record
-        report_level, statements = report_rosh_level(facts, rosh)
+        report_level, statements = report_rosh_level(facts, rosh, words)
         record_level = record.rosh_level if record else None
         said_required = [m for m in facts.mentions.get(rosh.required_concept, [])
                          if not (_SET_ASIDE & set(m.states))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from psr_check.models import ScopeNotice
 from psr_check.pack.scope import ScopeFile
@@ -18,42 +19,62 @@ def scope_notices(text: str, scope: ScopeFile) -> list[ScopeNotice]:
     return notices
 
 
-_PHRASES: dict[int, tuple[ScopeFile, re.Pattern | None]] = {}  # id → (the scope, kept so ids stay unique; regex)
+@dataclass(frozen=True)
+class _YouthReading:
+    """What is read from a header for the youth check, compiled once per scope file."""
+
+    phrases: tuple[str, ...]          # lower case, each on its own
+    phrase_regex: re.Pattern | None   # every phrase, as whole words
+    age_patterns: tuple[re.Pattern, ...]
+    birth_date: re.Pattern | None     # a labelled date of birth
 
 
-def _youth_phrases(scope: ScopeFile) -> re.Pattern | None:
+_READINGS: dict[int, tuple[ScopeFile, _YouthReading]] = {}  # id → (the scope, kept so ids stay unique; reading)
+
+
+def _youth_reading(scope: ScopeFile) -> _YouthReading:
     """One regex for every youth phrase, as whole words: it matches where any phrase on its own
     would (an alternation tries each phrase at each place), in one pass over the header."""
-    cached = _PHRASES.get(id(scope))
+    cached = _READINGS.get(id(scope))
     if cached is None or cached[0] is not scope:
-        phrases = scope.youth.phrases
-        regex = re.compile(r"\b(?:" + "|".join(re.escape(p.lower()) for p in phrases) + r")\b") if phrases else None
-        cached = _PHRASES[id(scope)] = (scope, regex)
+        youth = scope.youth
+        phrases = tuple(p.lower() for p in youth.phrases)
+        regex = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+        labels = "|".join(re.escape(l) for l in sorted(youth.dob_labels, key=len, reverse=True))
+        birth = re.compile(rf"(?:{labels})\s*[:\-]?\s*{_DATE.pattern}", flags=re.IGNORECASE) if labels else None
+        reading = _YouthReading(phrases, regex, tuple(re.compile(p, re.IGNORECASE) for p in youth.age_patterns), birth)
+        cached = _READINGS[id(scope)] = (scope, reading)
     return cached[1]
 
 
 def _is_youth(text: str, scope: ScopeFile) -> bool:
     header = text[: scope.youth.header_chars]
-    phrases = _youth_phrases(scope)
-    if phrases is not None and phrases.search(header.lower()):
+    reading = _youth_reading(scope)
+    lowered = header.lower()
+    # the regex matches a phrase as it stands in the lowered header: with none there, it cannot
+    if reading.phrase_regex is not None and any(p in lowered for p in reading.phrases) \
+            and reading.phrase_regex.search(lowered):
         return True
-    for pattern in scope.youth.age_patterns:
-        match = re.search(pattern, header, flags=re.IGNORECASE)
+    for pattern in reading.age_patterns:
+        match = pattern.search(header)
         if match and int(match.group(1)) < scope.youth.adult_age:
             return True
-    age = _age_from_birth_date(header, scope.youth.dob_labels)
+    age = _age_from_birth_date(header, scope.youth.dob_labels, reading.birth_date)
     return age is not None and age < scope.youth.adult_age
 
 
 _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 
 
-def _age_from_birth_date(header: str, labels: list[str]) -> int | None:
-    """Age on the latest other date in the header (court or report date), from a labelled DOB."""
+def _age_from_birth_date(header: str, labels: list[str], birth_date: re.Pattern | None = None) -> int | None:
+    """Age on the latest other date in the header (court or report date), from a labelled DOB.
+    ``birth_date`` is the labels' pattern if already compiled."""
     if not labels:
         return None
-    label = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
-    dob_match = re.search(rf"(?:{label})\s*[:\-]?\s*{_DATE.pattern}", header, flags=re.IGNORECASE)
+    if birth_date is None:
+        label = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
+        birth_date = re.compile(rf"(?:{label})\s*[:\-]?\s*{_DATE.pattern}", flags=re.IGNORECASE)
+    dob_match = birth_date.search(header)
     if not dob_match:
         return None
     born = _to_date(dob_match.group(1), dob_match.group(2), dob_match.group(3))

@@ -49,6 +49,15 @@ def stretches_holding(text: str, words: tuple[str, ...] | None) -> list[tuple[in
     return sorted(stretches)
 
 
+def holds_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds any of ``words`` in any case: a pattern whose every match holds one
+    cannot match a text without them (True when lower() cannot tell, as above)."""
+    if _FOLDS_UNLIKE_LOWER.search(text):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
 def matches_in(pattern: re.Pattern, text: str, stretches: list[tuple[int, int]]) -> Iterator[re.Match]:
     """``pattern.finditer(text)`` for a pattern whose every match lies in one of ``stretches``."""
     for start, end in stretches:
