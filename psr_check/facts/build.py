@@ -70,6 +70,7 @@ class _MentionMaker:
 
     def __init__(self, doc: Doc, text: str, sections: list[Section]) -> None:
         self.doc, self.text, self.sections = doc, text, sections
+        self.pairs = doc.user_data.get(PAIRS)  # doc.spans as (start, end) pairs, without Span objects
         self.ready = False
 
     def _read_doc(self) -> None:
@@ -88,14 +89,17 @@ class _MentionMaker:
         # (each runs from its start to the next newline), when they are in text order
         self.headings_in_order = self.heading_starts == sorted(self.heading_starts)
         self.states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
-        self.pairs = doc.user_data.get(PAIRS)  # doc.spans as (start, end) pairs, without Span objects
         self.ready = True
 
     def __call__(self, label: str) -> list[Mention]:
         """The mentions of ``label`` on its token pairs (one loop: a label may have dozens)."""
+        pairs = self.pairs.get(label) if self.pairs is not None else None
+        if pairs is None:
+            pairs = [(s.start, s.end) for s in self.doc.spans[label]]
+        if not pairs:
+            return []  # most labels have no mention in a document: nothing to read for them
         if not self.ready:
             self._read_doc()
-        pairs = self.pairs[label] if self.pairs is not None else [(s.start, s.end) for s in self.doc.spans[label]]
         text, idx, ends, length, sections = self.text, self.idx, self.ends, self.length, self.sections
         sentence_starts, section_starts, line_starts, states = \
             self.sentence_starts, self.section_starts, self.line_starts, self.states

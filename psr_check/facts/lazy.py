@@ -17,10 +17,11 @@ _UNMADE = object()
 class LazyDict(dict):
     """``make(key)`` gives the value of ``key``, once; keys not given are absent as usual."""
 
-    def __init__(self, keys: Iterable[str], make: Callable[[str], Any]) -> None:
+    def __init__(self, keys: Iterable[str] | dict[str, Any], make: Callable[[str], Any]) -> None:
         super().__init__()
-        self._keys = list(keys)
-        self._known = set(self._keys)
+        # a dict's keys are read in place (never changed here): no copy for each document
+        self._keys = keys if isinstance(keys, dict) else list(keys)
+        self._known = self._keys if isinstance(keys, dict) else set(self._keys)
         self._make = make
 
     def __missing__(self, key: str) -> Any:
