@@ -95,19 +95,16 @@ def test_anchored_matcher_on_edge_patterns(nlp):
 
 @pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
 def test_patterns_ruled_out_for_a_document_never_match_in_it(nlp, docs, component, attribute):
-    """A pattern is skipped for a document when a token it needs is nowhere in it: never one that
-    spaCy's Matcher finds there; and it does skip most patterns in most documents."""
+    """A pattern with no possible start in a document is skipped there: never one that spaCy's
+    Matcher finds there; and it does skip most patterns in most documents."""
     anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
     ruled_out = kept = 0
     for doc in docs:
-        if not len(doc):
-            continue
-        table = doc.to_array(anchored._columns).astype("uint64").reshape(len(doc), -1)
-        distinct = {c: set(table[:, c].tolist()) for c in anchored._word_columns}
+        possible = anchored.starts(doc)
         for index, (key, pattern) in enumerate(anchored.patterns):
             matcher = Matcher(nlp.vocab)
             matcher.add(key, [pattern])
-            if not anchored._possible(index, distinct):
+            if index not in possible:
                 assert not matcher(doc), (key, pattern, doc.text[:80])
                 ruled_out += 1
             else:
@@ -125,7 +122,7 @@ def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
 
 @pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
 def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribute):
-    """``_starts_at`` may say yes where spaCy finds nothing, never no where it finds a match; and
+    """``starts`` may say yes where spaCy finds nothing, never no where it finds a match; and
     it does rule out most starts (else it would not save anything)."""
     anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
     singles = []
@@ -135,18 +132,69 @@ def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribut
         singles.append(matcher)
     said_yes = said_no = 0
     for doc in docs:
-        if not len(doc):
-            continue
-        rows = doc.to_array(anchored._columns).reshape(len(doc), -1).tolist()
-        tried: dict = {}
+        possible = anchored.starts(doc)
         for index, matcher in enumerate(singles):
             starts = {start for _, start, _ in matcher(doc)}
+            allowed = possible.get(index, 0)
             for start in range(len(doc)):
-                found = anchored._starts_at(index, start, rows, len(doc), tried)
+                found = bool(allowed >> start & 1)
                 assert found or start not in starts, (anchored.patterns[index], doc[start:start + 8].text)
                 said_yes += found
                 said_no += not found
     assert said_no > 10 * said_yes
+
+
+def test_anchored_matcher_on_flags_lengths_and_shapes(nlp):
+    """Tests numpy reads as 0/1 flags (true and false), numbers (LENGTH), several attributes on one
+    token, and REGEX on LOWER as well as TEXT."""
+    patterns = {
+        "F": [[{"IS_PUNCT": False, "LOWER": "calls"}, {"IS_DIGIT": True, "OP": "?"}],
+              [{"LENGTH": 2, "IS_ALPHA": True}, {"IS_TITLE": False, "LOWER": {"IN": ["split", "left"]}}]],
+        "S": [[{"SHAPE": "dd"}, {"LOWER": {"REGEX": "^(call|visit)s?$"}}],
+              [{"LEMMA": "be"}, {"IS_TITLE": True, "OP": "{1,2}"}, {"TEXT": {"REGEX": "^[A-Z]{2}$"}}]],
+    }
+    anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
+    for key, value in patterns.items():
+        anchored.add(key, value)
+        plain.add(key, value)
+    texts = ["He calls 3 times. 12 calls, 40 visits. We split. we Split. is Jade Lee DA. was Po Po PC",
+             "calls", "12 calls", "Is Mr DA"]
+    found = 0
+    for text in texts + TEXTS[:30]:
+        doc = nlp(text)
+        assert anchored(doc) == list(plain(doc)), text
+        found += len(anchored(doc))
+    assert found > 8
+
+
+def test_regex_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
+    """REGEX answers are kept per word, first in a dict, then merged into sorted arrays: merging
+    after every new word, or never, gives the same matches as spaCy's Matcher."""
+    import psr_check.annotate.anchored as anchored_module
+
+    full = nlp.get_pipe("psr_concepts").patterns
+    for merge_at in (1, 10**9):
+        monkeypatch.setattr(anchored_module, "MERGE_SEARCHED", merge_at)
+        anchored = AnchoredMatcher(nlp.vocab)
+        for key, pattern in full.patterns:
+            anchored.add(key, [pattern])
+        for doc in docs[:40] + docs[:5]:  # the last five again: their words are known by then
+            assert anchored(doc) == list(full.matcher(doc))
+
+
+def test_token_columns_kept_on_the_doc_are_what_to_array_reads(nlp, docs):
+    """The context matcher reuses the columns the concept matcher read: the same values."""
+    from psr_check.annotate.anchored import COLUMNS
+
+    for doc in docs[:20]:
+        kept = doc.user_data.get(COLUMNS, {})
+        if len(doc):
+            assert kept and sorted(kept) == sorted(set(kept))
+        for attr, column in kept.items():
+            assert column.tolist() == doc.to_array([attr]).tolist()
+        fresh = nlp(doc.text)
+        fresh.user_data.pop(COLUMNS, None)  # matched again with nothing read before
+        assert nlp.get_pipe("psr_context").cue_patterns(fresh) == nlp.get_pipe("psr_context").cue_patterns(doc)
 
 
 def _reference_starts(doc: Doc) -> list[int]:
