@@ -146,18 +146,21 @@ def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribut
 
 def test_anchored_matcher_on_flags_lengths_and_shapes(nlp):
     """Tests numpy reads as 0/1 flags (true and false), numbers (LENGTH), several attributes on one
-    token, and REGEX on LOWER as well as TEXT."""
+    token, and REGEX on the word (LOWER, TEXT) and on the token (NORM, LEMMA)."""
     patterns = {
         "F": [[{"IS_PUNCT": False, "LOWER": "calls"}, {"IS_DIGIT": True, "OP": "?"}],
               [{"LENGTH": 2, "IS_ALPHA": True}, {"IS_TITLE": False, "LOWER": {"IN": ["split", "left"]}}]],
         "S": [[{"SHAPE": "dd"}, {"LOWER": {"REGEX": "^(call|visit)s?$"}}],
               [{"LEMMA": "be"}, {"IS_TITLE": True, "OP": "{1,2}"}, {"TEXT": {"REGEX": "^[A-Z]{2}$"}}]],
+        "N": [[{"NORM": {"REGEX": "^(call|visit)"}}, {"LEMMA": {"REGEX": "^[0-9]+$"}, "OP": "?"},
+               {"NORM": {"IN": ["time", "visit"]}, "LEMMA": {"REGEX": "^(time|visit)$"}}]],
     }
     anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
     for key, value in patterns.items():
         anchored.add(key, value)
         plain.add(key, value)
-    texts = ["He calls 3 times. 12 calls, 40 visits. We split. we Split. is Jade Lee DA. was Po Po PC",
+    texts = ["He calls 3 times. 12 calls, 40 visits. We split. we Split. is Jade Lee DA. was Po Po PC. "
+             "Calls 2 visits, called time, visit visit.",
              "calls", "12 calls", "Is Mr DA"]
     found = 0
     for text in texts + TEXTS[:30]:
@@ -167,9 +170,9 @@ def test_anchored_matcher_on_flags_lengths_and_shapes(nlp):
     assert found > 8
 
 
-def test_regex_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
-    """REGEX answers are kept per word, first in a dict, then merged into sorted arrays: merging
-    after every new word, or never, gives the same matches as spaCy's Matcher."""
+def test_word_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
+    """What each word passes (its REGEX tests too) is kept per word, first in a dict, then merged
+    into sorted arrays: merging early and often, or never, gives the same matches as spaCy's."""
     import psr_check.annotate.anchored as anchored_module
 
     full = nlp.get_pipe("psr_concepts").patterns
@@ -264,6 +267,32 @@ def test_concept_spans_filter_like_spacy(nlp):
         pairs = [(s, s + rng.randint(1, 4)) for s in (rng.randint(0, 8) for _ in range(rng.randint(0, 9)))]
         spans = [doc[s:e] for s, e in pairs]
         assert filter_pairs(pairs) == [(s.start, s.end) for s in filter_spans(spans)]
+
+
+def test_concept_pairs_in_text_order_filter_like_spacy(nlp):
+    """The short cut for pairs already in text order and apart, next to ones that touch, repeat or
+    overlap."""
+    rng = random.Random(11)
+    doc = nlp(" ".join(["word"] * 60))
+    for _ in range(300):
+        pairs, start = [], 0
+        for _ in range(rng.randint(0, 8)):
+            start += rng.randint(0, 3)
+            end = start + rng.randint(1, 3)
+            pairs.append((start, end))
+            start = end if rng.random() < 0.8 else start  # now and then the next one overlaps
+        if pairs and rng.random() < 0.2:
+            pairs.insert(rng.randrange(len(pairs)), rng.choice(pairs))  # a repeat
+        spans = [doc[s:e] for s, e in pairs]
+        assert filter_pairs(pairs) == [(s.start, s.end) for s in filter_spans(spans)], pairs
+
+
+def test_concept_span_groups_are_named_and_labelled(nlp, docs):
+    """The groups put straight into doc.spans are what ``doc.spans[cid] = spans`` would give."""
+    for doc in docs[:30]:
+        for label, group in doc.spans.items():
+            assert group.name == label and group.doc is doc
+            assert all(span.label_ == label for span in group)
 
 
 def test_mentions_equal_what_the_spans_say(linter, docs):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import IDS
+from spacy.attrs import IDS, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
@@ -232,29 +232,26 @@ def _fitting(specs: tuple[Spec, ...], bits) -> int:
 
 
 class _Tables:
-    """What a document's token tests are worked out from, built once per set of patterns: every
-    word (or flag value) some set test names, keyed by its value mixed with a number per attribute
-    so one sorted array holds every attribute's words, with the tests it passes; the REGEX tests'
-    answers so far; and per pattern the tests its mandatory tokens need (if one passes nowhere in
-    a document the pattern cannot match in it)."""
+    """What a document's token tests are worked out from, built once per set of patterns: the
+    tests on a word's own attributes (ORTH, LOWER, SHAPE, flags, …) through a ``_Lexicon``; every
+    word a set test on a token attribute (LEMMA, NORM) names, keyed by its value mixed with a
+    number per attribute so one sorted array holds every attribute's words, with the tests it
+    passes; REGEX answers on token attributes; and per pattern the tests its mandatory tokens need
+    (if one passes nowhere in a document the pattern cannot match in it)."""
 
     def __init__(self, matcher: AnchoredMatcher) -> None:
         parts = matcher.parts
-        self.attrs: list[int] = sorted({attr for attr, _ in parts})
-        sets = [i for i, (_, values) in enumerate(parts) if not isinstance(values, re.Pattern)]
-        regexes = sorted((i for i, (_, regex) in enumerate(parts) if isinstance(regex, re.Pattern)),
-                         key=lambda i: parts[i][0])  # grouped by attribute
-        self.row = {part: row for row, part in enumerate(sets + regexes)}  # part -> row of the bitsets
+        by_attribute = sorted(range(len(parts)), key=lambda i: (parts[i][0], isinstance(parts[i][1], re.Pattern)))
+        self.row = {part: row for row, part in enumerate(by_attribute)}  # part -> row of the bitsets
+        lexical = [i for i in range(len(parts)) if parts[i][0] in _LEXEME_ATTRS]
+        self.lexicon = _Lexicon(matcher.vocab, [(self.row[i], *parts[i]) for i in lexical]) if lexical else None
+        regexes = [i for i, (_, regex) in enumerate(parts) if isinstance(regex, re.Pattern) and i not in lexical]
         tests: dict[tuple[int, int], list[int]] = {}  # (attribute, word) -> rows of the tests it passes
-        flags = [i for i in sets if parts[i][0] in _FLAGS and len(parts[i][1]) == 1]  # IS_TITLE etc.: 0 or 1
-        for i in sets:
-            for value in parts[i][1] if i not in flags else ():
-                tests.setdefault((parts[i][0], value), []).append(self.row[i])
-        self.flag_rows = numpy.array([self.row[i] for i in flags], dtype=numpy.intp)
-        self.flag_columns = numpy.array([self.attrs.index(parts[i][0]) for i in flags], dtype=numpy.intp)
-        self.flag_values = numpy.array([next(iter(parts[i][1])) for i in flags], dtype=numpy.uint64)[:, None]
-        self.word_attrs = sorted({attr for attr, _ in tests})  # the attributes looked up word by word
-        self.word_columns = numpy.array([self.attrs.index(attr) for attr in self.word_attrs], dtype=numpy.intp)
+        for i, (attr, values) in enumerate(parts):
+            if i not in lexical and i not in regexes:
+                for value in values:
+                    tests.setdefault((attr, value), []).append(self.row[i])
+        self.word_attrs = sorted({attr for attr, _ in tests})  # the token attributes looked up word by word
         self.salts, keys = _salted(self.word_attrs, tests)
         order = sorted(keys, key=keys.get)
         self.keys = numpy.array([keys[word] for word in order] + [_END], dtype=numpy.uint64)
@@ -263,12 +260,12 @@ class _Tables:
         self.sizes = numpy.array(sizes, dtype=numpy.intp)
         self.starts = numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp)
         self.rows = numpy.array([row for word in order for row in tests[word]], dtype=numpy.intp)
-        self.searched = []  # (row of the attribute in the document's columns, REGEX answers, rows)
-        for attr in self.attrs:
+        self.searched = []  # (token attribute, REGEX answers, rows)
+        for attr in sorted({parts[i][0] for i in regexes}):
             ids = [i for i in regexes if parts[i][0] == attr]
-            if ids:
-                rows = slice(self.row[ids[0]], self.row[ids[-1]] + 1)
-                self.searched.append((self.attrs.index(attr), _Searched(matcher.vocab, [parts[i][1] for i in ids]), rows))
+            rows = slice(self.row[ids[0]], self.row[ids[-1]] + 1)  # (rows go by attribute)
+            self.searched.append((attr, _Searched(matcher.vocab, [parts[i][1] for i in ids]), rows))
+        self.attrs = ([ORTH] if self.lexicon else []) + sorted(set(self.word_attrs) | {attr for attr, _, _ in self.searched})
         needs = [[self.row[part] for fewest, _, ids in specs if fewest >= 1 for part in ids] if specs else []
                  for specs in matcher.specs]
         needs = [rows or [len(self.row)] for rows in needs]  # (an unbounded pattern: a row never present)
@@ -288,9 +285,91 @@ def _salted(attrs: list[int], words) -> tuple[numpy.ndarray, dict]:
     raise RuntimeError("no salts keep the token words apart")  # pragma: no cover
 
 
-_FLAGS = {IDS[name] for name in _ARRAY_ATTRS if name.startswith(("IS_", "LIKE_"))}  # 0 or 1 per token
+# Attributes of the word itself (spaCy's Lexeme), the same for every token of it, by the name of
+# the Token property that reads each; LEMMA and NORM belong to the token.
+_LEXEME_NAMES = {IDS[name]: name.lower() for name in _ARRAY_ATTRS if name not in ("NORM", "LEMMA")}
+_LEXEME_ATTRS = set(_LEXEME_NAMES)
+_LENGTH = IDS["LENGTH"]
 _END = int(numpy.iinfo(numpy.uint64).max)  # ends every sorted key array, so searchsorted stays in range
-MERGE_SEARCHED = 64  # REGEX answers kept in a dict until this many, then merged into the arrays
+# answers for new words kept in a dict until this many (or a quarter as many as are merged), then
+# merged into the sorted arrays
+MERGE_SEARCHED = 64
+
+
+def _expand(starts: numpy.ndarray, sizes: numpy.ndarray, rows: numpy.ndarray, entries: numpy.ndarray,
+            tokens: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """(test row, token) for every test each token passes: entry e's rows are
+    ``rows[starts[e]:starts[e] + sizes[e]]``, found without a Python loop."""
+    counts = sizes[entries]
+    each = numpy.arange(counts.sum()) + numpy.repeat(starts[entries] - (numpy.cumsum(counts) - counts), counts)
+    return rows[each], numpy.repeat(tokens, counts)
+
+
+class _Lexicon:
+    """Which tests on a word's own attributes (set tests and REGEX) each word passes. They depend
+    on the word alone, so each distinct word is worked out once per process, from a token of it,
+    and a document's words are looked up all at once with numpy in its one ORTH column (instead of
+    reading a column per attribute); new words wait in a dict, merged into the arrays now and then."""
+
+    def __init__(self, vocab, tests: list[tuple[int, int, "frozenset[int] | re.Pattern"]]) -> None:
+        self.vocab = vocab
+        self.sets: dict[tuple[int, int], list[int]] = {}  # (attribute, value) -> rows of the set tests it passes
+        self.regexes: list[tuple[int, int, re.Pattern]] = []  # (row, attribute, regex)
+        for row, attr, test in tests:
+            if isinstance(test, re.Pattern):
+                self.regexes.append((row, attr, test))
+            else:
+                for value in test:
+                    self.sets.setdefault((attr, value), []).append(row)
+        self.attrs = sorted({attr for attr, _ in self.sets} | {attr for _, attr, _ in self.regexes})
+        self.keys = numpy.array([_END], dtype=numpy.uint64)  # sorted ORTH hashes known, then the end marker
+        self.starts = numpy.zeros(1, dtype=numpy.intp)
+        self.sizes = numpy.zeros(1, dtype=numpy.intp)
+        self.rows = numpy.zeros(0, dtype=numpy.intp)
+        self.new: dict[int, list[int]] = {}
+
+    def passes(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(test row, token) for every lexical test each token of ``doc`` passes."""
+        order = orth.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
+        where = self.keys.searchsorted(orth[order])
+        known = (self.keys[where] == orth[order]) & (where < len(self.keys) - 1)
+        rows, tokens = _expand(self.starts, self.sizes, self.rows, where[known], order[known])
+        unknown = order[~known]
+        if len(unknown):
+            found = [(row, i) for i, word in zip(unknown.tolist(), orth[unknown].tolist())
+                     for row in self._rows(word, doc, i)]
+            if found:
+                more_rows, more_tokens = numpy.array(found, dtype=numpy.intp).T
+                rows, tokens = numpy.concatenate([rows, more_rows]), numpy.concatenate([tokens, more_tokens])
+            if len(self.new) >= max(MERGE_SEARCHED, len(self.keys) // 4):
+                self._merge()
+        return rows, tokens
+
+    def _rows(self, word: int, doc: Doc, i: int) -> list[int]:
+        """The rows of the tests word ``word`` (token ``i`` of ``doc``) passes, as spaCy's Matcher
+        would test its attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
+        rows = self.new.get(word)
+        if rows is None:
+            token = doc[i]
+            values = {attr: len(token) if attr == _LENGTH else int(getattr(token, _LEXEME_NAMES[attr]))
+                      for attr in self.attrs}
+            rows = [row for attr, value in values.items() for row in self.sets.get((attr, value), ())]
+            rows += [row for row, attr, regex in self.regexes if regex.search(self.vocab.strings[values[attr]])]
+            self.new[word] = rows
+        return rows
+
+    def _merge(self) -> None:
+        words = list(self.new)
+        sizes = [len(self.new[word]) for word in words]
+        keys = numpy.concatenate([self.keys[:-1], numpy.array(words, dtype=numpy.uint64)])
+        starts = numpy.concatenate([self.starts[:-1], len(self.rows) + numpy.cumsum([0] + sizes[:-1])])
+        sizes = numpy.concatenate([self.sizes[:-1], sizes])
+        self.rows = numpy.concatenate([self.rows, [row for word in words for row in self.new[word]]]).astype(numpy.intp)
+        order = keys.argsort()
+        self.keys = numpy.append(keys[order], numpy.uint64(_END))
+        self.starts = numpy.append(starts[order], 0).astype(numpy.intp)
+        self.sizes = numpy.append(sizes[order], 0).astype(numpy.intp)
+        self.new = {}
 
 
 class _Searched:
@@ -315,7 +394,7 @@ class _Searched:
         unknown = numpy.flatnonzero((self.keys[where] != values) | (where == len(self.keys) - 1))
         if len(unknown):
             masks[unknown] = [self._mask(word) for word in values[unknown].tolist()]
-            if len(self.new) >= MERGE_SEARCHED:
+            if len(self.new) >= max(MERGE_SEARCHED, len(self.keys) // 4):
                 self._merge()
         return ((masks >> self.shifts) & 1).astype(bool)
 
@@ -344,28 +423,24 @@ class _Passing:
         self.tables = tables
         self.n = n = len(doc)
         columns = token_columns(doc, tables.attrs)
-        values = numpy.stack([columns[attr] for attr in tables.attrs])  # attribute x token
-        words = values[tables.word_columns]
-        salted = (words ^ tables.salts).ravel()
-        order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
-        where = tables.keys.searchsorted(salted[order])
-        found = numpy.flatnonzero(tables.keys[where] == salted[order])
-        named, where = order[found], where[found]
-        kept = tables.values[where] == words.ravel()[named]  # not just the same mixed number
-        named, where = named[kept], where[kept]  # the few tokens a test names, and their words
-        counts = tables.sizes[where]
-        each = numpy.arange(counts.sum()) + numpy.repeat(tables.starts[where] - (numpy.cumsum(counts) - counts), counts)
-        rows = tables.rows[each]  # every test each of them passes
+        found = [tables.lexicon.passes(doc, columns[ORTH])] if tables.lexicon else []
+        if tables.word_attrs:
+            words = numpy.stack([columns[attr] for attr in tables.word_attrs])  # attribute x token
+            salted = (words ^ tables.salts).ravel()
+            order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
+            where = tables.keys.searchsorted(salted[order])
+            hits = numpy.flatnonzero(tables.keys[where] == salted[order])
+            named, where = order[hits], where[hits]
+            kept = tables.values[where] == words.ravel()[named]  # not just the same mixed number
+            found.append(_expand(tables.starts, tables.sizes, tables.rows, where[kept], named[kept] % n))
         passes = numpy.zeros((len(tables.row), n), dtype=bool)  # test x token
-        passes[rows, numpy.repeat(named % n, counts)] = True
         self.present = numpy.zeros(len(tables.row) + 1, dtype=bool)  # test -> passed somewhere
-        self.present[rows] = True
-        if len(tables.flag_rows):
-            found = passes[tables.flag_rows] = values[tables.flag_columns] == tables.flag_values
-            self.present[tables.flag_rows] = found.any(axis=1)
-        for column, searched, rows in tables.searched:
-            found = passes[rows] = searched(values[column])
-            self.present[rows] = found.any(axis=1)
+        for rows, tokens in found:
+            passes[rows, tokens] = True
+            self.present[rows] = True
+        for attr, searched, rows in tables.searched:
+            answers = passes[rows] = searched(columns[attr])
+            self.present[rows] = answers.any(axis=1)
         self.packed = numpy.packbits(passes, axis=1, bitorder="little").tobytes()
         self.width = (n + 7) // 8
         self.cache: dict[tuple[int, ...], int] = {(): (1 << n) - 1}
@@ -393,7 +468,7 @@ def token_columns(doc: Doc, attrs: list[int]) -> dict[int, numpy.ndarray]:
     columns = doc.user_data.setdefault(COLUMNS, {})
     missing = [attr for attr in attrs if attr not in columns]
     if missing:
-        table = doc.to_array(missing).reshape(len(doc), -1)
+        table = doc.to_array(missing).reshape(len(doc), len(missing))
         for i, attr in enumerate(missing):
             columns[attr] = numpy.ascontiguousarray(table[:, i])
     return columns

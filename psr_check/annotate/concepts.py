@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from psr_check.annotate.anchored import AnchoredMatcher
 from psr_check.annotate.names import NameFinder
@@ -55,6 +55,7 @@ class ConceptMatcher:
     def __init__(self, nlp: Language, name: str, concepts: list[dict]) -> None:
         self.order = concept_order(concepts)
         self.ids = [c["id"] for c in self.order]
+        self.labels = {cid: nlp.vocab.strings.add(cid) for cid in self.ids}  # each span's label, as a hash
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.patterns = AnchoredMatcher(nlp.vocab, validate=True)
@@ -87,6 +88,9 @@ class ConceptMatcher:
         kept_pairs: dict[str, list[tuple[int, int]]] = {}
         doc.user_data[PAIRS] = kept_pairs
         doc.user_data.setdefault("psr_parts", {})  # filled by `near` rules (see _near)
+        # each concept's SpanGroup is what ``doc.spans[cid] = spans`` would make, put in the
+        # SpanGroups' dict directly: its __setitem__ only wraps and checks, 128 times a document
+        groups = doc.spans.data
         for cid, include, named, near, not_within in self.steps:
             pairs = found[cid]
             for other in include:
@@ -101,7 +105,7 @@ class ConceptMatcher:
                     barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                     pairs.extend(_near(doc, first, second, rule, cid, barriers))
             if not pairs:
-                doc.spans[cid] = []
+                groups[cid] = SpanGroup(doc, name=cid)
                 kept_pairs[cid] = []
                 continue
             blockers = [s for name in not_within for s in found[name]]
@@ -109,13 +113,17 @@ class ConceptMatcher:
                 pairs = found[cid] = [(start, end) for start, end in pairs
                                       if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
             kept = kept_pairs[cid] = filter_pairs(pairs)
-            doc.spans[cid] = [Span(doc, start, end, label=cid) for start, end in kept]
+            label = self.labels[cid]
+            groups[cid] = SpanGroup(doc, name=cid, spans=[Span(doc, start, end, label=label) for start, end in kept])
         return doc
 
 
 def filter_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """spaCy's ``filter_spans`` on (start, end) pairs: the (first) longest of overlapping matches
     wins, duplicates go, the rest in text order."""
+    if all(start < end <= following for (start, end), (following, _) in zip(pairs, pairs[1:])) \
+            and (not pairs or pairs[-1][0] < pairs[-1][1]):
+        return list(pairs)  # in text order, none overlapping (the usual case): all are kept as they are
     ordered = sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True)
     kept: list[tuple[int, int]] = []
     seen: set[int] = set()
