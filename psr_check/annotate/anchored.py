@@ -4,10 +4,13 @@ spaCy's Matcher tries every pattern at every token (about 70 ns per pattern per 
 Python call per token for each ``IN`` or ``REGEX`` test), so a few dozen rule-pack patterns cost
 more than the rest of the pipeline. Instead, every token test numpy can check (a word or a set of
 words, a flag, a REGEX on a string attribute) is worked out for the whole document at once, as a
-bitset of the tokens that pass it (a Python int: bit i is token i). A pattern's possible starts
-then take a few shifts and ANDs of whole bitsets per token spec (``starts``), and spaCy's Matcher
-runs only on the short windows after those starts, with only the patterns that may start there.
-Few windows are matched and few distinct Matchers are ever built.
+bitset of the tokens that pass it (a Python int: bit i is token i). Tests on a word's own
+attributes (ORTH, LOWER, SHAPE, flags, …) are answered once per distinct word per process and
+looked up in the document's ORTH column (the answers grow with the words met, as spaCy's own
+vocabulary does); LEMMA and NORM tests go through a sorted array of the words they name. A
+pattern's possible starts then take a few shifts and ANDs of whole bitsets per token spec
+(``starts``), and spaCy's Matcher runs only on the short windows after those starts, with only the
+patterns that may start there. Few windows are matched and few distinct Matchers are ever built.
 
 Why the result is exactly the plain Matcher's, order included: a pattern of at most L tokens that
 matches from token s passes every numpy-checkable test there, so s is among its possible starts
@@ -83,6 +86,7 @@ class AnchoredMatcher:
         self._part_ids: dict[Part, int] = {}
         self._subsets: dict[frozenset, Matcher] = {}
         self._tables: _Tables | None = None  # built from the parts on first use after an add
+        self._unbounded = False
 
     def __len__(self) -> int:
         return len(self.matcher)
@@ -94,12 +98,13 @@ class AnchoredMatcher:
             specs = self._specs(pattern)
             self.specs.append(specs)
             self.lengths.append(0 if specs is None else sum(most for _, most, _ in specs))
+        self._unbounded = any(specs is None for specs in self.specs)  # read once per document
         self._tables = None
         self._subsets.clear()
 
     @property
     def whole_doc(self) -> bool:
-        return any(specs is None for specs in self.specs)
+        return self._unbounded
 
     def _specs(self, pattern: list[dict]) -> tuple[Spec, ...] | None:
         """Each token spec as (fewest, most, part ids); None when a match's length has no bound or
@@ -196,7 +201,7 @@ class AnchoredMatcher:
         passing = _Passing(self._tables, doc)
         found = {}
         for index in passing.possible():
-            starts = _fitting(self.specs[index], passing.bits)
+            starts = _fitting(self.specs[index], passing)
             if starts:
                 found[index] = starts
         return found
@@ -210,22 +215,28 @@ def _bits(bitset: int):
         bitset ^= low
 
 
-def _fitting(specs: tuple[Spec, ...], bits) -> int:
-    """The bitset of the tokens from which ``specs`` fit, ``bits(parts)`` giving the tokens that
-    pass a token's tests. Worked backwards: ``fits`` holds the positions from which the remaining
-    specs fit (after the last spec, any position up to the end: the top bit of ``bits(())``)."""
-    fits = (bits(()) << 1) | 1
+def _fitting(specs: tuple[Spec, ...], passing: _Passing) -> int:
+    """The bitset of the tokens from which ``specs`` fit. Worked backwards: ``fits`` holds the
+    positions from which the remaining specs fit (after the last spec, any position up to the
+    end). A spec of one token (most are) is one shift and one AND."""
+    cache = passing.cache  # most token tests are read again: straight from the cache
+    fits = (cache[()] << 1) | 1
     for fewest, most, parts in reversed(specs):
-        tokens = bits(parts)
-        reach = fits if fewest == 0 else 0
-        run = fits
-        for count in range(1, most + 1):
-            run = (run >> 1) & tokens  # i: token i passes and i+1 starts a run of count-1 more
-            if not run:
-                break
-            if count >= fewest:
-                reach |= run
-        fits = reach
+        tokens = cache.get(parts)
+        if tokens is None:
+            tokens = passing.bits(parts)
+        if most == 1:
+            fits = ((fits >> 1) & tokens) | (fits if fewest == 0 else 0)
+        else:
+            reach = fits if fewest == 0 else 0
+            run = fits
+            for count in range(1, most + 1):
+                run = (run >> 1) & tokens  # i: token i passes and i+1 starts a run of count-1 more
+                if not run:
+                    break
+                if count >= fewest:
+                    reach |= run
+            fits = reach
         if not fits:
             return 0
     return fits

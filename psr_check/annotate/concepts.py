@@ -112,7 +112,7 @@ class ConceptMatcher:
             if blockers:  # "hit rock bottom" is not a blow
                 pairs = found[cid] = [(start, end) for start, end in pairs
                                       if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
-            kept = kept_pairs[cid] = filter_pairs(pairs)
+            kept = kept_pairs[cid] = [pairs[0]] if len(pairs) == 1 else filter_pairs(pairs)
             label = self.labels[cid]
             groups[cid] = SpanGroup(doc, name=cid, spans=[Span(doc, start, end, label=label) for start, end in kept])
         return doc
