@@ -276,7 +276,8 @@ class _Tables:
             ids = [i for i in regexes if parts[i][0] == attr]
             rows = slice(self.row[ids[0]], self.row[ids[-1]] + 1)  # (rows go by attribute)
             self.searched.append((attr, _Searched(matcher.vocab, [parts[i][1] for i in ids]), rows))
-        self.attrs = ([ORTH] if self.lexicon else []) + sorted(set(self.word_attrs) | {attr for attr, _, _ in self.searched})
+        token_attrs = set(self.word_attrs) | {attr for attr, _, _ in self.searched}
+        self.attrs = ([ORTH] if self.lexicon else []) + sorted(token_attrs)  # the columns a document is read in
         needs = [[self.row[part] for fewest, _, ids in specs if fewest >= 1 for part in ids] if specs else []
                  for specs in matcher.specs]
         needs = [rows or [len(self.row)] for rows in needs]  # (an unbounded pattern: a row never present)
