@@ -56,6 +56,7 @@ class ConceptMatcher:
         self.order = concept_order(concepts)
         self.ids = [c["id"] for c in self.order]
         self.labels = {cid: nlp.vocab.strings.add(cid) for cid in self.ids}  # each span's label, as a hash
+        self.hashes = [self.labels[cid] for cid in self.ids]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.patterns = AnchoredMatcher(nlp.vocab, validate=True)
@@ -80,11 +81,12 @@ class ConceptMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         # matches are (start, end) token pairs until the end: a Span is built only for those kept
-        found: dict[str, list[tuple[int, int]]] = {cid: [] for cid in self.ids}
-        strings = doc.vocab.strings
+        lists: list[list[tuple[int, int]]] = [[] for _ in self.ids]
+        found = dict(zip(self.ids, lists))
+        by_match_id = dict(zip(self.hashes, lists))  # a match's id is its concept's hash
         for matcher in (self.phrases, self.exact, self.patterns):
             for match_id, start, end in matcher(doc):
-                found[strings[match_id]].append((start, end))
+                by_match_id[match_id].append((start, end))
         kept_pairs: dict[str, list[tuple[int, int]]] = {}
         doc.user_data[PAIRS] = kept_pairs
         doc.user_data.setdefault("psr_parts", {})  # filled by `near` rules (see _near)
