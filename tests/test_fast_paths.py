@@ -96,19 +96,16 @@ def test_anchored_matcher_on_edge_patterns(nlp):
 
 @pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
 def test_patterns_ruled_out_for_a_document_never_match_in_it(nlp, docs, component, attribute):
-    """A pattern is skipped for a document when a token it needs is nowhere in it: never one that
-    spaCy's Matcher finds there; and it does skip most patterns in most documents."""
+    """A pattern with no possible start in a document is skipped there: never one that spaCy's
+    Matcher finds there; and it does skip most patterns in most documents."""
     anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
     ruled_out = kept = 0
     for doc in docs:
-        if not len(doc):
-            continue
-        table = doc.to_array(anchored._columns).astype("uint64").reshape(len(doc), -1)
-        distinct = {c: set(table[:, c].tolist()) for c in anchored._word_columns}
+        possible = anchored.starts(doc)
         for index, (key, pattern) in enumerate(anchored.patterns):
             matcher = Matcher(nlp.vocab)
             matcher.add(key, [pattern])
-            if not anchored._possible(index, distinct):
+            if index not in possible:
                 assert not matcher(doc), (key, pattern, doc.text[:80])
                 ruled_out += 1
             else:
@@ -126,7 +123,7 @@ def test_unbounded_patterns_fall_back_to_the_whole_text(nlp):
 
 @pytest.mark.parametrize("component, attribute", [("psr_concepts", "patterns"), ("psr_context", "cue_patterns")])
 def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribute):
-    """``_starts_at`` may say yes where spaCy finds nothing, never no where it finds a match; and
+    """``starts`` may say yes where spaCy finds nothing, never no where it finds a match; and
     it does rule out most starts (else it would not save anything)."""
     anchored: AnchoredMatcher = getattr(nlp.get_pipe(component), attribute)
     singles = []
@@ -136,18 +133,72 @@ def test_the_window_check_never_rules_out_a_match(nlp, docs, component, attribut
         singles.append(matcher)
     said_yes = said_no = 0
     for doc in docs:
-        if not len(doc):
-            continue
-        rows = doc.to_array(anchored._columns).reshape(len(doc), -1).tolist()
-        tried: dict = {}
+        possible = anchored.starts(doc)
         for index, matcher in enumerate(singles):
             starts = {start for _, start, _ in matcher(doc)}
+            allowed = possible.get(index, 0)
             for start in range(len(doc)):
-                found = anchored._starts_at(index, start, rows, len(doc), tried)
+                found = bool(allowed >> start & 1)
                 assert found or start not in starts, (anchored.patterns[index], doc[start:start + 8].text)
                 said_yes += found
                 said_no += not found
     assert said_no > 10 * said_yes
+
+
+def test_anchored_matcher_on_flags_lengths_and_shapes(nlp):
+    """Tests numpy reads as 0/1 flags (true and false), numbers (LENGTH), several attributes on one
+    token, and REGEX on the word (LOWER, TEXT) and on the token (NORM, LEMMA)."""
+    patterns = {
+        "F": [[{"IS_PUNCT": False, "LOWER": "calls"}, {"IS_DIGIT": True, "OP": "?"}],
+              [{"LENGTH": 2, "IS_ALPHA": True}, {"IS_TITLE": False, "LOWER": {"IN": ["split", "left"]}}]],
+        "S": [[{"SHAPE": "dd"}, {"LOWER": {"REGEX": "^(call|visit)s?$"}}],
+              [{"LEMMA": "be"}, {"IS_TITLE": True, "OP": "{1,2}"}, {"TEXT": {"REGEX": "^[A-Z]{2}$"}}]],
+        "N": [[{"NORM": {"REGEX": "^(call|visit)"}}, {"LEMMA": {"REGEX": "^[0-9]+$"}, "OP": "?"},
+               {"NORM": {"IN": ["time", "visit"]}, "LEMMA": {"REGEX": "^(time|visit)$"}}]],
+    }
+    anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
+    for key, value in patterns.items():
+        anchored.add(key, value)
+        plain.add(key, value)
+    texts = ["He calls 3 times. 12 calls, 40 visits. We split. we Split. is Jade Lee DA. was Po Po PC. "
+             "Calls 2 visits, called time, visit visit.",
+             "calls", "12 calls", "Is Mr DA"]
+    found = 0
+    for text in texts + TEXTS[:30]:
+        doc = nlp(text)
+        assert anchored(doc) == list(plain(doc)), text
+        found += len(anchored(doc))
+    assert found > 8
+
+
+def test_word_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
+    """What each word passes (its REGEX tests too) is kept per word, first in a dict, then merged
+    into sorted arrays: merging early and often, or never, gives the same matches as spaCy's."""
+    import psr_check.annotate.anchored as anchored_module
+
+    full = nlp.get_pipe("psr_concepts").patterns
+    for merge_at in (1, 10**9):
+        monkeypatch.setattr(anchored_module, "MERGE_SEARCHED", merge_at)
+        anchored = AnchoredMatcher(nlp.vocab)
+        for key, pattern in full.patterns:
+            anchored.add(key, [pattern])
+        for doc in docs[:40] + docs[:5]:  # the last five again: their words are known by then
+            assert anchored(doc) == list(full.matcher(doc))
+
+
+def test_token_columns_kept_on_the_doc_are_what_to_array_reads(nlp, docs):
+    """The context matcher reuses the columns the concept matcher read: the same values."""
+    from psr_check.annotate.anchored import COLUMNS
+
+    for doc in docs[:20]:
+        kept = doc.user_data.get(COLUMNS, {})
+        if len(doc):
+            assert kept and sorted(kept) == sorted(set(kept))
+        for attr, column in kept.items():
+            assert column.tolist() == doc.to_array([attr]).tolist()
+        fresh = nlp(doc.text)
+        fresh.user_data.pop(COLUMNS, None)  # matched again with nothing read before
+        assert nlp.get_pipe("psr_context").cue_patterns(fresh) == nlp.get_pipe("psr_context").cue_patterns(doc)
 
 
 def _reference_starts(doc: Doc) -> list[int]:
@@ -336,6 +387,32 @@ def test_concept_spans_filter_like_spacy(nlp):
         pairs = [(s, s + rng.randint(1, 4)) for s in (rng.randint(0, 8) for _ in range(rng.randint(0, 9)))]
         spans = [doc[s:e] for s, e in pairs]
         assert filter_pairs(pairs) == [(s.start, s.end) for s in filter_spans(spans)]
+
+
+def test_concept_pairs_in_text_order_filter_like_spacy(nlp):
+    """The short cut for pairs already in text order and apart, next to ones that touch, repeat or
+    overlap."""
+    rng = random.Random(11)
+    doc = nlp(" ".join(["word"] * 60))
+    for _ in range(300):
+        pairs, start = [], 0
+        for _ in range(rng.randint(0, 8)):
+            start += rng.randint(0, 3)
+            end = start + rng.randint(1, 3)
+            pairs.append((start, end))
+            start = end if rng.random() < 0.8 else start  # now and then the next one overlaps
+        if pairs and rng.random() < 0.2:
+            pairs.insert(rng.randrange(len(pairs)), rng.choice(pairs))  # a repeat
+        spans = [doc[s:e] for s, e in pairs]
+        assert filter_pairs(pairs) == [(s.start, s.end) for s in filter_spans(spans)], pairs
+
+
+def test_concept_span_groups_are_named_and_labelled(nlp, docs):
+    """The groups put straight into doc.spans are what ``doc.spans[cid] = spans`` would give."""
+    for doc in docs[:30]:
+        for label, group in doc.spans.items():
+            assert group.name == label and group.doc is doc
+            assert all(span.label_ == label for span in group)
 
 
 def test_mentions_equal_what_the_spans_say(linter, docs):

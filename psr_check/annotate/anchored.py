@@ -2,25 +2,29 @@
 
 spaCy's Matcher tries every pattern at every token (about 70 ns per pattern per token, plus a
 Python call per token for each ``IN`` or ``REGEX`` test), so a few dozen rule-pack patterns cost
-more than the rest of the pipeline. Most patterns contain a word that must be there ("split",
-"DA", one of "son, daughter, …"). Those *anchor* words are found for the whole document at once
-with numpy on spaCy's token arrays, and the Matcher runs only on the windows of text around them. Each window is first checked in
-plain Python against every token test numpy could check (``may_match``): a window where no pattern
-can match is skipped, and the others run a Matcher of only the patterns that can match there, so
-few windows are matched and few distinct Matchers are ever built.
+more than the rest of the pipeline. Instead, every token test numpy can check (a word or a set of
+words, a flag, a REGEX on a string attribute) is worked out for the whole document at once, as a
+bitset of the tokens that pass it (a Python int: bit i is token i). Tests on a word's own
+attributes (ORTH, LOWER, SHAPE, flags, …) are answered once per distinct word per process and
+looked up in the document's ORTH column (the answers grow with the words met, as spaCy's own
+vocabulary does); LEMMA and NORM tests go through a sorted array of the words they name. A
+pattern's possible starts then take a few shifts and ANDs of whole bitsets per token spec
+(``starts``), and spaCy's Matcher runs only on the short windows after those starts, with only the
+patterns that may start there. Few windows are matched and few distinct Matchers are ever built.
 
-Why the result is exactly the plain Matcher's, order included: a pattern of at most L tokens whose
-anchor is at offsets [lo, hi] from its start can only match starting in [t-hi, t-lo] for an anchor
-at t, so every match lies in a window ``[t-hi, t-lo+L+1)``; the extra token lets the Matcher settle
-each match inside the window just as it would in the whole document. Matching is local (what
-a pattern matches depends only on the tokens it covers; ``IS_SENT_START`` is read from the Doc), so a
-match inside a window is a match of the whole document. The Matcher emits matches token by token,
-and windows are disjoint and in document order, so concatenating the windows' matches gives the
-whole-document order. A Matcher of more patterns finds the same matches of the others in the
-same order (each pattern's states evolve on their own and keep their relative order in spaCy's
-state list), so any set of patterns holding every pattern that matches in a window will do: the
-check only ever leaves out a pattern that cannot match there. Patterns this cannot bound (``+``, ``*``, ``!``, no testable mandatory
-token) make the matcher fall back to the whole document.
+Why the result is exactly the plain Matcher's, order included: a pattern of at most L tokens that
+matches from token s passes every numpy-checkable test there, so s is among its possible starts
+(tests numpy cannot check, such as ``IS_SENT_START``, are taken as passing), and the match lies in
+the window ``[s, s+L+1)``; the extra token lets the Matcher settle each match inside the window
+just as it would in the whole document. Matching is local (what a pattern matches depends only on
+the tokens it covers; ``IS_SENT_START`` is read from the Doc), so a match inside a window is a
+match of the whole document. The Matcher emits matches token by token, and the merged windows are
+disjoint and in document order, so concatenating the windows' matches gives the whole-document
+order. A Matcher of more patterns finds the same matches of the others in the same order (each
+pattern's states evolve on their own and keep their relative order in spaCy's state list), so any
+set of patterns holding every pattern that may start in a window will do. Patterns this cannot
+bound (``+``, ``*``, ``!``, no testable mandatory token) make the matcher fall back to the whole
+document.
 """
 
 from __future__ import annotations
@@ -28,8 +32,7 @@ from __future__ import annotations
 import re
 
 import numpy
-from spacy.attrs import IDS
-from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.attrs import IDS, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
@@ -38,15 +41,18 @@ _ARRAY_ATTRS = ("ORTH", "LOWER", "NORM", "LEMMA", "SHAPE", "PREFIX", "SUFFIX", "
                 "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
                 "IS_SPACE", "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL")
 _ALIASES = {"TEXT": "ORTH"}
-_WORD_ATTRS = {"ORTH", "LOWER", "NORM", "LEMMA"}  # a test on these names words: a good anchor
-_STRING_ATTRS = _WORD_ATTRS | {"SHAPE", "PREFIX", "SUFFIX"}  # hashes of strings: REGEX can test them
+_STRING_ATTRS = {"ORTH", "LOWER", "NORM", "LEMMA", "SHAPE", "PREFIX", "SUFFIX"}  # hashes: REGEX can test them
 # Matchers kept for pattern subsets, least recently used dropped first: each holds about 25 kB, and
 # a batch meets about 1,100 subsets in 400 drafts and 2,000 in 2,000 drafts.
 SUBSETS_KEPT = 1024
+# doc.user_data key: token attribute columns already read with Doc.to_array, by attribute id, so
+# the concept and context components read each column once per document
+COLUMNS = "psr_token_columns"
 _RANGE = re.compile(r"^\{(\d*),(\d*)\}$")
 _EXACT = re.compile(r"^\{(\d+)\}$")
-# Windows this close together are matched as one: fewer Matcher calls for a few more tokens.
-MERGE_GAP = 12
+
+Part = tuple[int, "frozenset[int] | re.Pattern"]  # (attribute id, values or regex): one test of a token
+Spec = tuple[int, int, tuple[int, ...]]  # (fewest, most, the ids of the token's parts)
 
 
 def repetitions(op) -> tuple[int, float] | None:
@@ -74,19 +80,13 @@ class AnchoredMatcher:
         self.vocab = vocab
         self.matcher = Matcher(vocab, validate=validate)  # every pattern: validation and fallback
         self.patterns: list[tuple[str, list[dict]]] = []
-        self.anchors: list[tuple[tuple, int, int, int] | None] = []  # per pattern: (test, lo, hi, length)
-        self.by_word: dict[int, dict[int, list]] = {}  # column -> word hash -> [(pattern, lo, hi, length)]
-        self.other: list[int] = []  # patterns whose anchor tests several attributes at once
-        self.specs: list[tuple | None] = []  # per pattern: ((fewest, most, test or None), …)
-        self._columns: list[int] = []
-        self._index: dict[str, int] = {}
+        self.specs: list[tuple[Spec, ...] | None] = []  # per pattern; None: it cannot be bounded
+        self.lengths: list[int] = []  # per pattern: the most tokens a match covers
+        self.parts: list[Part] = []  # every distinct token test, by id
+        self._part_ids: dict[Part, int] = {}
         self._subsets: dict[frozenset, Matcher] = {}
-        self._regex_cache: dict[re.Pattern, dict[int, bool]] = {}
-        self._keys: dict[int, numpy.ndarray] = {}  # column -> sorted anchor word hashes
-        # per pattern: the (column, words) tests some token of any match must pass, for ruling a
-        # pattern out for a whole document when one of them passes nowhere in it
-        self.needs: list[tuple[tuple[int, frozenset], ...]] = []
-        self._word_columns: list[int] = []  # the columns those tests read
+        self._tables: _Tables | None = None  # built from the parts on first use after an add
+        self._unbounded = False
 
     def __len__(self) -> int:
         return len(self.matcher)
@@ -94,96 +94,59 @@ class AnchoredMatcher:
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         self.matcher.add(key, patterns)  # validates first: a bad pattern is spaCy's error as before
         for pattern in patterns:
-            index = len(self.patterns)
             self.patterns.append((key, pattern))
-            anchor = self._anchor(pattern)
-            self.anchors.append(anchor)
-            self.specs.append(None if anchor is None else tuple(
-                (*repetitions(spec.get("OP")), self._test(spec)[0]) for spec in pattern))
-            self.needs.append(self._needs(self.specs[-1]))
-            self._word_columns = sorted({column for needs in self.needs for column, _ in needs})
-            if anchor is None:
-                continue
-            test, lo, hi, length = anchor
-            if len(test) == 1 and not isinstance(test[0][1], re.Pattern):
-                column, values = test[0]
-                for value in values:
-                    self.by_word.setdefault(column, {}).setdefault(value, []).append((index, lo, hi, length))
-                self._keys[column] = numpy.array(sorted(self.by_word[column]), dtype=numpy.uint64)
-            else:
-                self.other.append(index)
+            specs = self._specs(pattern)
+            self.specs.append(specs)
+            self.lengths.append(0 if specs is None else sum(most for _, most, _ in specs))
+        self._unbounded = any(specs is None for specs in self.specs)  # read once per document
+        self._tables = None
         self._subsets.clear()
 
     @property
     def whole_doc(self) -> bool:
-        return any(anchor is None for anchor in self.anchors)
+        return self._unbounded
 
-    def _anchor(self, pattern: list[dict]) -> tuple[tuple, int, int, int] | None:
-        """The rarest mandatory token test of ``pattern``, its offsets and the pattern's length."""
+    def _specs(self, pattern: list[dict]) -> tuple[Spec, ...] | None:
+        """Each token spec as (fewest, most, part ids); None when a match's length has no bound or
+        no mandatory token has a test numpy can check (the pattern could start anywhere)."""
         counts = [repetitions(spec.get("OP")) for spec in pattern]
         if any(c is None or c[1] == float("inf") for c in counts):
             return None
-        length = sum(c[1] for c in counts)
-        best, best_rank, lo, hi = None, (0,), 0, 0
-        for spec, (fewest, most) in zip(pattern, counts):
-            if fewest >= 1:
-                test, rank = self._test(spec)
-                if rank > best_rank:
-                    best, best_rank, best_lo, best_hi = test, rank, lo, hi
-            lo, hi = lo + fewest, hi + most
-        if best is None:
+        specs = tuple((fewest, int(most), self._test(spec)) for spec, (fewest, most) in zip(pattern, counts))
+        if not any(fewest >= 1 and parts for fewest, _, parts in specs):
             return None
-        return best, best_lo, best_hi, length
+        return specs
 
-    def _test(self, spec: dict) -> tuple[tuple | None, tuple]:
-        """The part of one token spec numpy can check, as ((column, values or regex), …), and how
-        rare a token it picks out, as a sortable rank: words that are not stop words, then fewer
-        words, then any words, then a regex, then a class of tokens (IS_DIGIT); (0,) when nothing
-        is checkable."""
-        parts, rank = [], (0,)
+    def _test(self, spec: dict) -> tuple[int, ...]:
+        """The ids of the parts of one token spec numpy can check; the rest (OP, IS_SENT_START,
+        extensions, NOT_IN, …) are not checked, so they never rule a token out."""
+        parts: list[Part] = []
         for attr, value in spec.items():
             name = _ALIASES.get(attr.upper(), attr.upper()) if isinstance(attr, str) else None
             if name not in _ARRAY_ATTRS:
-                continue  # OP, REGEX-only, IS_SENT_START, extensions: not checked, so never excluded
+                continue
             if isinstance(value, dict) and set(value) == {"REGEX"} and isinstance(value["REGEX"], str) \
                     and name in _STRING_ATTRS:
-                parts.append((self._column(name), re.compile(value["REGEX"])))
-                rank = max(rank, (1, 1))
+                parts.append((IDS[name], re.compile(value["REGEX"])))
                 continue
             if isinstance(value, dict):
                 if set(value) != {"IN"} or not all(isinstance(v, str) for v in value["IN"]):
                     continue
-                values = tuple(self.vocab.strings.add(v) for v in value["IN"])
+                values = frozenset(self.vocab.strings.add(v) for v in value["IN"])
             elif isinstance(value, bool):
-                values = (int(value),)
+                values = frozenset((int(value),))
             elif isinstance(value, str):
-                values = (self.vocab.strings.add(value),)
+                values = frozenset((self.vocab.strings.add(value),))
             elif isinstance(value, int):
-                values = (value,)
+                values = frozenset((value,))
             else:
                 continue
-            parts.append((self._column(name), frozenset(values)))
-            if name in _WORD_ATTRS:
-                words = value["IN"] if isinstance(value, dict) else [value]
-                common = any(str(w).lower() in STOP_WORDS for w in words)
-                rank = max(rank, (2, not common, -len(words)))
-            else:
-                rank = max(rank, (1,))
-        return (tuple(parts) if parts else None), rank
-
-    @staticmethod
-    def _needs(specs: tuple | None) -> tuple[tuple[int, frozenset], ...]:
-        """The set tests of the mandatory tokens of a pattern (its REGEX tests are left out)."""
-        if specs is None:
-            return ()
-        return tuple((column, values) for fewest, _, test in specs if fewest >= 1 and test
-                     for column, values in test if not isinstance(values, re.Pattern))
-
-    def _column(self, name: str) -> int:
-        if name not in self._index:
-            self._index[name] = len(self._columns)
-            self._columns.append(IDS[name])
-        return self._index[name]
+            parts.append((IDS[name], values))
+        for part in parts:
+            if part not in self._part_ids:
+                self._part_ids[part] = len(self.parts)
+                self.parts.append(part)
+        return tuple(self._part_ids[part] for part in parts)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         if self.whole_doc or len(doc) == 0:
@@ -194,11 +157,6 @@ class AnchoredMatcher:
             found = self._matcher(subset)(doc[start:end], allow_missing=True)
             matches.extend((key, start + s, start + e) for key, s, e in found)
         return matches
-
-    def _possible(self, index: int, distinct: dict[int, set[int]]) -> bool:
-        """Whether every test of pattern ``index``'s mandatory tokens is passed by one of a
-        document's words (``distinct``: column -> the values in it); if one is not, it cannot match."""
-        return all(not values.isdisjoint(distinct[column]) for column, values in self.needs[index])
 
     def _matcher(self, subset: frozenset) -> Matcher:
         """A Matcher of only the patterns that may match in a window, in their original order:
@@ -214,63 +172,14 @@ class AnchoredMatcher:
         self._subsets[subset] = matcher  # (re)inserted last: the dict is in order of use
         return matcher
 
-    def _passing(self, values, words: set[int]) -> set[int] | frozenset[int]:
-        """Which of a document's distinct words pass one part of a test; a REGEX is searched once
-        per distinct word per process, as spaCy's REGEX test would find it."""
-        if not isinstance(values, re.Pattern):
-            return values
-        known = self._regex_cache.setdefault(values, {})
-        passing = set()
-        for word in words:
-            found = known.get(word)
-            if found is None:
-                found = known[word] = bool(values.search(self.vocab.strings[word]))
-            if found:
-                passing.add(word)
-        return passing
-
     def windows(self, doc: Doc) -> list[tuple[int, int, frozenset]]:
         """Disjoint, ordered token ranges that hold every match, each with one token to spare,
         and the patterns that may match in each."""
         n = len(doc)
-        table = doc.to_array(self._columns).astype(numpy.uint64, copy=False).reshape(n, -1)
-        rows = table.tolist()
         ranges: list[tuple[int, int, int]] = []
-        tried: dict[tuple[int, int], bool] = {}  # (pattern, start) -> may a match start there
-
-        distinct: dict[int, set[int]] = {}  # column -> its values, read when first needed
-        possible: dict[int, bool] = {}  # pattern -> may it match anywhere in the document
-
-        def add(t: int, index: int, lo: int, hi: int, length: int) -> None:
-            if index not in possible:
-                for column, _ in self.needs[index]:
-                    if column not in distinct:
-                        distinct[column] = set(table[:, column].tolist())
-                possible[index] = self._possible(index, distinct)
-            if not possible[index]:
-                return  # some token the pattern needs is nowhere in the document
-            first = max(0, t - hi)
-            if any(self._starts_at(index, start, rows, n, tried) for start in range(first, t - lo + 1)):
-                ranges.append((first, min(n, t - lo + length + 1), index))
-
-        for column, words in self.by_word.items():
-            values = table[:, column]
-            hits = _among(values, self._keys[column])
-            for t, value in zip(hits.tolist(), values[hits].tolist()):
-                for index, lo, hi, length in words[value]:
-                    add(t, index, lo, hi, length)
-        for index in self.other:
-            test, lo, hi, length = self.anchors[index]
-            hits = None
-            for column, values in test:
-                if column not in distinct:
-                    distinct[column] = set(table[:, column].tolist())
-                passing = self._passing(values, distinct[column])
-                keys = numpy.array(sorted(passing), dtype=numpy.uint64)
-                found = _among(table[:, column], keys)
-                hits = found if hits is None else numpy.intersect1d(hits, found, assume_unique=True)
-            for t in hits.tolist():
-                add(t, index, lo, hi, length)
+        for index, starts in self.starts(doc).items():
+            reach = self.lengths[index] + 1
+            ranges.extend((start, min(n, start + reach), index) for start in _bits(starts))
         ranges.sort()
         merged: list[list] = []
         for start, end, index in ranges:
@@ -281,52 +190,297 @@ class AnchoredMatcher:
                 merged.append([start, end, {index}])
         return [(start, end, frozenset(subset)) for start, end, subset in merged]
 
-
-    def _starts_at(self, index: int, start: int, rows: list, n: int, tried: dict) -> bool:
-        """Whether pattern ``index`` may match from token ``start``: every token test numpy could
-        check passes somewhere it could stand (the others, such as IS_SENT_START, are taken as
-        passing, so this never says no to a match spaCy would find)."""
-        key = (index, start)
-        if key not in tried:
-            tried[key] = self._fits(self.specs[index], 0, start, rows, n)
-        return tried[key]
-
-    def _fits(self, specs: tuple, k: int, at: int, rows: list, n: int) -> bool:
-        if k == len(specs):
-            return True
-        fewest, most, test = specs[k]
-        taken = 0
-        while taken < fewest:
-            if at + taken >= n or not self._passes(test, rows[at + taken]):
-                return False
-            taken += 1
-        while True:
-            if self._fits(specs, k + 1, at + taken, rows, n):
-                return True
-            if taken >= most or at + taken >= n or not self._passes(test, rows[at + taken]):
-                return False
-            taken += 1
-
-    def _passes(self, test: tuple | None, row: list[int]) -> bool:
-        if test is None:
-            return True
-        for column, values in test:
-            word = row[column]
-            if isinstance(values, re.Pattern):
-                known = self._regex_cache.setdefault(values, {})
-                found = known.get(word)
-                if found is None:
-                    found = known[word] = bool(values.search(self.vocab.strings[word]))
-                if not found:
-                    return False
-            elif word not in values:
-                return False
-        return True
+    def starts(self, doc: Doc) -> dict[int, int]:
+        """For each pattern that may match in ``doc``, the bitset of the tokens it may start at:
+        where every token test numpy can check passes at some position the pattern allows. A
+        superset of spaCy's match starts, never missing one."""
+        if not len(doc):
+            return {}
+        if self._tables is None:
+            self._tables = _Tables(self)
+        passing = _Passing(self._tables, doc)
+        found = {}
+        for index in passing.possible():
+            starts = _fitting(self.specs[index], passing)
+            if starts:
+                found[index] = starts
+        return found
 
 
-def _among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
-    """The positions of ``values`` found in the sorted array ``keys`` (a vectorised set test)."""
-    if not len(keys):
-        return numpy.empty(0, dtype=numpy.intp)
-    where = numpy.searchsorted(keys, values).clip(max=len(keys) - 1)
-    return numpy.flatnonzero(keys[where] == values)
+def _bits(bitset: int):
+    """The positions of the set bits of ``bitset``, lowest first."""
+    while bitset:
+        low = bitset & -bitset
+        yield low.bit_length() - 1
+        bitset ^= low
+
+
+def _fitting(specs: tuple[Spec, ...], passing: _Passing) -> int:
+    """The bitset of the tokens from which ``specs`` fit. Worked backwards: ``fits`` holds the
+    positions from which the remaining specs fit (after the last spec, any position up to the
+    end). A spec of one token (most are) is one shift and one AND."""
+    cache = passing.cache  # most token tests are read again: straight from the cache
+    fits = (cache[()] << 1) | 1
+    for fewest, most, parts in reversed(specs):
+        tokens = cache.get(parts)
+        if tokens is None:
+            tokens = passing.bits(parts)
+        if most == 1:
+            fits = ((fits >> 1) & tokens) | (fits if fewest == 0 else 0)
+        else:
+            reach = fits if fewest == 0 else 0
+            run = fits
+            for count in range(1, most + 1):
+                run = (run >> 1) & tokens  # i: token i passes and i+1 starts a run of count-1 more
+                if not run:
+                    break
+                if count >= fewest:
+                    reach |= run
+            fits = reach
+        if not fits:
+            return 0
+    return fits
+
+
+class _Tables:
+    """What a document's token tests are worked out from, built once per set of patterns: the
+    tests on a word's own attributes (ORTH, LOWER, SHAPE, flags, …) through a ``_Lexicon``; every
+    word a set test on a token attribute (LEMMA, NORM) names, keyed by its value mixed with a
+    number per attribute so one sorted array holds every attribute's words, with the tests it
+    passes; REGEX answers on token attributes; and per pattern the tests its mandatory tokens need
+    (if one passes nowhere in a document the pattern cannot match in it)."""
+
+    def __init__(self, matcher: AnchoredMatcher) -> None:
+        parts = matcher.parts
+        by_attribute = sorted(range(len(parts)), key=lambda i: (parts[i][0], isinstance(parts[i][1], re.Pattern)))
+        self.row = {part: row for row, part in enumerate(by_attribute)}  # part -> row of the bitsets
+        lexical = [i for i in range(len(parts)) if parts[i][0] in _LEXEME_ATTRS]
+        self.lexicon = _Lexicon(matcher.vocab, [(self.row[i], *parts[i]) for i in lexical]) if lexical else None
+        regexes = [i for i, (_, regex) in enumerate(parts) if isinstance(regex, re.Pattern) and i not in lexical]
+        tests: dict[tuple[int, int], list[int]] = {}  # (attribute, word) -> rows of the tests it passes
+        for i, (attr, values) in enumerate(parts):
+            if i not in lexical and i not in regexes:
+                for value in values:
+                    tests.setdefault((attr, value), []).append(self.row[i])
+        self.word_attrs = sorted({attr for attr, _ in tests})  # the token attributes looked up word by word
+        self.salts, keys = _salted(self.word_attrs, tests)
+        order = sorted(keys, key=keys.get)
+        self.keys = numpy.array([keys[word] for word in order] + [_END], dtype=numpy.uint64)
+        self.values = numpy.array([value for _, value in order] + [0], dtype=numpy.uint64)
+        sizes = [len(tests[word]) for word in order] + [0]  # the end marker passes no test
+        self.sizes = numpy.array(sizes, dtype=numpy.intp)
+        self.starts = numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp)
+        self.rows = numpy.array([row for word in order for row in tests[word]], dtype=numpy.intp)
+        self.searched = []  # (token attribute, REGEX answers, rows)
+        for attr in sorted({parts[i][0] for i in regexes}):
+            ids = [i for i in regexes if parts[i][0] == attr]
+            rows = slice(self.row[ids[0]], self.row[ids[-1]] + 1)  # (rows go by attribute)
+            self.searched.append((attr, _Searched(matcher.vocab, [parts[i][1] for i in ids]), rows))
+        token_attrs = set(self.word_attrs) | {attr for attr, _, _ in self.searched}
+        self.attrs = ([ORTH] if self.lexicon else []) + sorted(token_attrs)  # the columns a document is read in
+        needs = [[self.row[part] for fewest, _, ids in specs if fewest >= 1 for part in ids] if specs else []
+                 for specs in matcher.specs]
+        needs = [rows or [len(self.row)] for rows in needs]  # (an unbounded pattern: a row never present)
+        self.need_rows = numpy.array([row for rows in needs for row in rows], dtype=numpy.intp)
+        self.need_starts = numpy.cumsum([0] + [len(rows) for rows in needs[:-1]]).astype(numpy.intp)
+        self.bounded = numpy.array([specs is not None for specs in matcher.specs])
+
+
+def _salted(attrs: list[int], words) -> tuple[numpy.ndarray, dict]:
+    """A number per attribute and each (attribute, word) XORed with its attribute's number, all
+    different (drawn again in the unlikely case two words meet)."""
+    for seed in range(100):
+        salts = numpy.random.default_rng(seed).integers(0, _END, size=len(attrs), dtype=numpy.uint64)
+        keys = {(attr, value): int(salts[attrs.index(attr)]) ^ value for attr, value in words}
+        if len(set(keys.values())) == len(keys) and _END not in keys.values():
+            return salts[:, None], keys
+    raise RuntimeError("no salts keep the token words apart")  # pragma: no cover
+
+
+# Attributes of the word itself (spaCy's Lexeme), the same for every token of it, by the name of
+# the Token property that reads each; LEMMA and NORM belong to the token.
+_LEXEME_NAMES = {IDS[name]: name.lower() for name in _ARRAY_ATTRS if name not in ("NORM", "LEMMA")}
+_LEXEME_ATTRS = set(_LEXEME_NAMES)
+_LENGTH = IDS["LENGTH"]
+_END = int(numpy.iinfo(numpy.uint64).max)  # ends every sorted key array, so searchsorted stays in range
+# answers for new words kept in a dict until this many (or a quarter as many as are merged), then
+# merged into the sorted arrays
+MERGE_SEARCHED = 64
+
+
+def _expand(starts: numpy.ndarray, sizes: numpy.ndarray, rows: numpy.ndarray, entries: numpy.ndarray,
+            tokens: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """(test row, token) for every test each token passes: entry e's rows are
+    ``rows[starts[e]:starts[e] + sizes[e]]``, found without a Python loop."""
+    counts = sizes[entries]
+    each = numpy.arange(counts.sum()) + numpy.repeat(starts[entries] - (numpy.cumsum(counts) - counts), counts)
+    return rows[each], numpy.repeat(tokens, counts)
+
+
+class _Lexicon:
+    """Which tests on a word's own attributes (set tests and REGEX) each word passes. They depend
+    on the word alone, so each distinct word is worked out once per process, from a token of it,
+    and a document's words are looked up all at once with numpy in its one ORTH column (instead of
+    reading a column per attribute); new words wait in a dict, merged into the arrays now and then."""
+
+    def __init__(self, vocab, tests: list[tuple[int, int, "frozenset[int] | re.Pattern"]]) -> None:
+        self.vocab = vocab
+        self.sets: dict[tuple[int, int], list[int]] = {}  # (attribute, value) -> rows of the set tests it passes
+        self.regexes: list[tuple[int, int, re.Pattern]] = []  # (row, attribute, regex)
+        for row, attr, test in tests:
+            if isinstance(test, re.Pattern):
+                self.regexes.append((row, attr, test))
+            else:
+                for value in test:
+                    self.sets.setdefault((attr, value), []).append(row)
+        self.attrs = sorted({attr for attr, _ in self.sets} | {attr for _, attr, _ in self.regexes})
+        self.keys = numpy.array([_END], dtype=numpy.uint64)  # sorted ORTH hashes known, then the end marker
+        self.starts = numpy.zeros(1, dtype=numpy.intp)
+        self.sizes = numpy.zeros(1, dtype=numpy.intp)
+        self.rows = numpy.zeros(0, dtype=numpy.intp)
+        self.new: dict[int, list[int]] = {}
+
+    def passes(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(test row, token) for every lexical test each token of ``doc`` passes."""
+        order = orth.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
+        where = self.keys.searchsorted(orth[order])
+        known = (self.keys[where] == orth[order]) & (where < len(self.keys) - 1)
+        rows, tokens = _expand(self.starts, self.sizes, self.rows, where[known], order[known])
+        unknown = order[~known]
+        if len(unknown):
+            found = [(row, i) for i, word in zip(unknown.tolist(), orth[unknown].tolist())
+                     for row in self._rows(word, doc, i)]
+            if found:
+                more_rows, more_tokens = numpy.array(found, dtype=numpy.intp).T
+                rows, tokens = numpy.concatenate([rows, more_rows]), numpy.concatenate([tokens, more_tokens])
+            if len(self.new) >= max(MERGE_SEARCHED, len(self.keys) // 4):
+                self._merge()
+        return rows, tokens
+
+    def _rows(self, word: int, doc: Doc, i: int) -> list[int]:
+        """The rows of the tests word ``word`` (token ``i`` of ``doc``) passes, as spaCy's Matcher
+        would test its attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
+        rows = self.new.get(word)
+        if rows is None:
+            token = doc[i]
+            values = {attr: len(token) if attr == _LENGTH else int(getattr(token, _LEXEME_NAMES[attr]))
+                      for attr in self.attrs}
+            rows = [row for attr, value in values.items() for row in self.sets.get((attr, value), ())]
+            rows += [row for row, attr, regex in self.regexes if regex.search(self.vocab.strings[values[attr]])]
+            self.new[word] = rows
+        return rows
+
+    def _merge(self) -> None:
+        words = list(self.new)
+        sizes = [len(self.new[word]) for word in words]
+        keys = numpy.concatenate([self.keys[:-1], numpy.array(words, dtype=numpy.uint64)])
+        starts = numpy.concatenate([self.starts[:-1], len(self.rows) + numpy.cumsum([0] + sizes[:-1])])
+        sizes = numpy.concatenate([self.sizes[:-1], sizes])
+        self.rows = numpy.concatenate([self.rows, [row for word in words for row in self.new[word]]]).astype(numpy.intp)
+        order = keys.argsort()
+        self.keys = numpy.append(keys[order], numpy.uint64(_END))
+        self.starts = numpy.append(starts[order], 0).astype(numpy.intp)
+        self.sizes = numpy.append(sizes[order], 0).astype(numpy.intp)
+        self.new = {}
+
+
+class _Searched:
+    """The words of one attribute met so far and which of its REGEX tests each passes (bit j of a
+    mask: test j): a word is searched once per process, as spaCy's REGEX test would search its
+    string; a document's known words are looked up all at once with numpy, new ones in a dict
+    that is merged into the sorted arrays now and then."""
+
+    def __init__(self, vocab, regexes: list[re.Pattern]) -> None:
+        self.vocab, self.regexes = vocab, regexes
+        self.keys = numpy.array([_END], dtype=numpy.uint64)
+        self.masks = numpy.zeros(1, dtype=numpy.uint64)
+        self.new: dict[int, int] = {}
+        self.shifts = numpy.arange(len(regexes), dtype=numpy.uint64)[:, None]
+        if len(regexes) > 64:
+            raise ValueError("more than 64 REGEX tests on one token attribute")
+
+    def __call__(self, values: numpy.ndarray) -> numpy.ndarray:
+        """regex x token: whether each token's value passes each REGEX."""
+        where = self.keys.searchsorted(values)
+        masks = self.masks[where]
+        unknown = numpy.flatnonzero((self.keys[where] != values) | (where == len(self.keys) - 1))
+        if len(unknown):
+            masks[unknown] = [self._mask(word) for word in values[unknown].tolist()]
+            if len(self.new) >= max(MERGE_SEARCHED, len(self.keys) // 4):
+                self._merge()
+        return ((masks >> self.shifts) & 1).astype(bool)
+
+    def _mask(self, word: int) -> int:
+        mask = self.new.get(word)
+        if mask is None:
+            text = self.vocab.strings[word]
+            mask = self.new[word] = sum(1 << j for j, regex in enumerate(self.regexes) if regex.search(text))
+        return mask
+
+    def _merge(self) -> None:
+        keys = numpy.concatenate([self.keys[:-1], numpy.array(list(self.new), dtype=numpy.uint64)])
+        masks = numpy.concatenate([self.masks[:-1], numpy.array(list(self.new.values()), dtype=numpy.uint64)])
+        order = keys.argsort()
+        self.keys = numpy.append(keys[order], numpy.uint64(_END))
+        self.masks = numpy.append(masks[order], numpy.uint64(0))
+        self.new = {}
+
+
+class _Passing:
+    """One document's token tests as bitsets (bit i: token i passes), worked out with numpy for
+    every test at once (few large steps: each numpy call costs microseconds) and turned into
+    Python ints when first read."""
+
+    def __init__(self, tables: _Tables, doc: Doc) -> None:
+        self.tables = tables
+        self.n = n = len(doc)
+        columns = token_columns(doc, tables.attrs)
+        found = [tables.lexicon.passes(doc, columns[ORTH])] if tables.lexicon else []
+        if tables.word_attrs:
+            words = numpy.stack([columns[attr] for attr in tables.word_attrs])  # attribute x token
+            salted = (words ^ tables.salts).ravel()
+            order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
+            where = tables.keys.searchsorted(salted[order])
+            hits = numpy.flatnonzero(tables.keys[where] == salted[order])
+            named, where = order[hits], where[hits]
+            kept = tables.values[where] == words.ravel()[named]  # not just the same mixed number
+            found.append(_expand(tables.starts, tables.sizes, tables.rows, where[kept], named[kept] % n))
+        passes = numpy.zeros((len(tables.row), n), dtype=bool)  # test x token
+        self.present = numpy.zeros(len(tables.row) + 1, dtype=bool)  # test -> passed somewhere
+        for rows, tokens in found:
+            passes[rows, tokens] = True
+            self.present[rows] = True
+        for attr, searched, rows in tables.searched:
+            answers = passes[rows] = searched(columns[attr])
+            self.present[rows] = answers.any(axis=1)
+        self.packed = numpy.packbits(passes, axis=1, bitorder="little").tobytes()
+        self.width = (n + 7) // 8
+        self.cache: dict[tuple[int, ...], int] = {(): (1 << n) - 1}
+
+    def possible(self) -> list[int]:
+        """The patterns whose every needed test passes somewhere in the document."""
+        needed = numpy.logical_and.reduceat(self.present[self.tables.need_rows], self.tables.need_starts)
+        return numpy.flatnonzero(needed & self.tables.bounded).tolist()
+
+    def bits(self, parts: tuple[int, ...]) -> int:
+        """The tokens that pass every one of ``parts`` (all of them when there are none)."""
+        found = self.cache.get(parts)
+        if found is None:
+            found = self.cache[()]
+            for part in parts:
+                row = self.tables.row[part]
+                found &= int.from_bytes(self.packed[row * self.width:(row + 1) * self.width], "little")
+            self.cache[parts] = found
+        return found
+
+
+def token_columns(doc: Doc, attrs: list[int]) -> dict[int, numpy.ndarray]:
+    """The values of token attributes ``attrs`` (spaCy ids), read with one ``Doc.to_array`` for
+    those not read yet for this document; kept in ``doc.user_data[COLUMNS]`` for the next reader."""
+    columns = doc.user_data.setdefault(COLUMNS, {})
+    missing = [attr for attr in attrs if attr not in columns]
+    if missing:
+        table = doc.to_array(missing).reshape(len(doc), len(missing))
+        for i, attr in enumerate(missing):
+            columns[attr] = numpy.ascontiguousarray(table[:, i])
+    return columns

@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from psr_check.annotate.anchored import AnchoredMatcher
 from psr_check.annotate.names import NameFinder
@@ -55,6 +55,8 @@ class ConceptMatcher:
     def __init__(self, nlp: Language, name: str, concepts: list[dict]) -> None:
         self.order = concept_order(concepts)
         self.ids = [c["id"] for c in self.order]
+        self.labels = {cid: nlp.vocab.strings.add(cid) for cid in self.ids}  # each span's label, as a hash
+        self.hashes = [self.labels[cid] for cid in self.ids]
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.patterns = AnchoredMatcher(nlp.vocab, validate=True)
@@ -79,14 +81,18 @@ class ConceptMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         # matches are (start, end) token pairs until the end: a Span is built only for those kept
-        found: dict[str, list[tuple[int, int]]] = {cid: [] for cid in self.ids}
-        strings = doc.vocab.strings
+        lists: list[list[tuple[int, int]]] = [[] for _ in self.ids]
+        found = dict(zip(self.ids, lists))
+        by_match_id = dict(zip(self.hashes, lists))  # a match's id is its concept's hash
         for matcher in (self.phrases, self.exact, self.patterns):
             for match_id, start, end in matcher(doc):
-                found[strings[match_id]].append((start, end))
+                by_match_id[match_id].append((start, end))
         kept_pairs: dict[str, list[tuple[int, int]]] = {}
         doc.user_data[PAIRS] = kept_pairs
         doc.user_data.setdefault("psr_parts", {})  # filled by `near` rules (see _near)
+        # each concept's SpanGroup is what ``doc.spans[cid] = spans`` would make, put in the
+        # SpanGroups' dict directly: its __setitem__ only wraps and checks, 128 times a document
+        groups = doc.spans.data
         for cid, include, named, near, not_within in self.steps:
             pairs = found[cid]
             for other in include:
@@ -101,21 +107,25 @@ class ConceptMatcher:
                     barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                     pairs.extend(_near(doc, first, second, rule, cid, barriers))
             if not pairs:
-                doc.spans[cid] = []
+                groups[cid] = SpanGroup(doc, name=cid)
                 kept_pairs[cid] = []
                 continue
             blockers = [s for name in not_within for s in found[name]]
             if blockers:  # "hit rock bottom" is not a blow
                 pairs = found[cid] = [(start, end) for start, end in pairs
                                       if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
-            kept = kept_pairs[cid] = filter_pairs(pairs)
-            doc.spans[cid] = [Span(doc, start, end, label=cid) for start, end in kept]
+            kept = kept_pairs[cid] = [pairs[0]] if len(pairs) == 1 else filter_pairs(pairs)
+            label = self.labels[cid]
+            groups[cid] = SpanGroup(doc, name=cid, spans=[Span(doc, start, end, label=label) for start, end in kept])
         return doc
 
 
 def filter_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """spaCy's ``filter_spans`` on (start, end) pairs: the (first) longest of overlapping matches
     wins, duplicates go, the rest in text order."""
+    if all(start < end <= following for (start, end), (following, _) in zip(pairs, pairs[1:])) \
+            and (not pairs or pairs[-1][0] < pairs[-1][1]):
+        return list(pairs)  # in text order, none overlapping (the usual case): all are kept as they are
     ordered = sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True)
     kept: list[tuple[int, int]] = []
     seen: set[int] = set()

@@ -10,7 +10,12 @@ The words (titles, joiners, words that are never names) come from the rule in ru
 
 from __future__ import annotations
 
+import numpy
+
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
+
+from psr_check.annotate.anchored import token_columns
 
 _BREAKS = {",", "(", "-", "–", "—", ":"}  # "Jade Smith, his partner": a name before needs one of these
 Key = tuple[str, ...]
@@ -32,7 +37,8 @@ class NameFinder:
         if not keys:
             return []
         found = []
-        for i, token in enumerate(doc):
+        for i in _tokens_reading(doc, {key[-1] for key in keys}):  # every token a key can end on
+            token = doc[i]
             if self._is_name(token):
                 prev = doc[i - 1].lower_.rstrip(".") if i > 0 else ""
                 if prev in self.titles and (prev, token.text) in keys:
@@ -84,3 +90,12 @@ class NameFinder:
         while j - 1 >= 0 and (self._is_name(doc[j - 1]) or doc[j - 1].lower_.rstrip(".") in self.titles) and i - j < 3:
             j -= 1
         return self._key_at(doc, j)
+
+
+def _tokens_reading(doc: Doc, texts: set[str]) -> list[int]:
+    """The indices of the tokens whose text is one of ``texts``, found with numpy in the token
+    texts the matchers already read: a name is found again only where its words are, so the
+    other tokens need no look."""
+    orth = token_columns(doc, [ORTH])[ORTH]
+    hashes = numpy.array([doc.vocab.strings[text] for text in texts], dtype=numpy.uint64)
+    return numpy.flatnonzero(numpy.isin(orth, hashes)).tolist()
