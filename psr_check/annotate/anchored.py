@@ -352,14 +352,17 @@ class _Lexicon:
     each matcher's tests get rows of their own, a new word is worked out once for all of them and
     a document is looked up once (kept in ``doc.user_data[LEXICON]`` for the next matcher)."""
 
-    _shared: dict[int, tuple[object, _Lexicon]] = {}  # id(vocab) -> (vocab, its lexicon); the vocab kept alive
+    # id(vocab) -> its lexicon, while a matcher's tables hold it (spaCy's Vocab takes no weak
+    # reference); a lexicon holds its vocab, so the id is not reused while the entry lasts
+    _shared: weakref.WeakValueDictionary[int, _Lexicon] = weakref.WeakValueDictionary()
 
     @classmethod
     def of(cls, vocab) -> _Lexicon:
-        """The lexicon shared by the matchers of ``vocab`` (spaCy's Vocab takes no weak reference)."""
-        if id(vocab) not in cls._shared:
-            cls._shared[id(vocab)] = (vocab, cls(vocab))
-        return cls._shared[id(vocab)][1]
+        """The lexicon shared by the matchers of ``vocab``."""
+        lexicon = cls._shared.get(id(vocab))
+        if lexicon is None:
+            lexicon = cls._shared[id(vocab)] = cls(vocab)
+        return lexicon
 
     def __init__(self, vocab) -> None:
         self.vocab = vocab
@@ -382,17 +385,16 @@ class _Lexicon:
 
     def _start(self, tests: list[tuple[int, int, "frozenset[int] | re.Pattern"]]) -> None:
         """The tests by attribute and value (and REGEX by attribute), and no word known yet."""
-        sets: dict[tuple[int, int], list[int]] = {}  # (attribute, value) -> rows of the set tests it passes
+        sets: dict[int, dict[int, list[int]]] = {}  # attribute -> value -> rows of the set tests it passes
         regexes: dict[int, list[tuple[int, re.Pattern]]] = {}  # attribute -> (row, regex)
         for row, attr, test in tests:
             if isinstance(test, re.Pattern):
                 regexes.setdefault(attr, []).append((row, test))
             else:
                 for value in test:
-                    sets.setdefault((attr, value), []).append(row)
-        self.sets = sets
-        self.attrs = sorted({attr for attr, _ in sets})
-        self.set_columns = [_WORD_ATTRS.index(attr) for attr in self.attrs]
+                    sets.setdefault(attr, {}).setdefault(value, []).append(row)
+        self.sets = [sets[attr] for attr in sorted(sets)]  # in the order of set_columns
+        self.set_columns = [_WORD_ATTRS.index(attr) for attr in sorted(sets)]
         self.searched = [(_WORD_ATTRS.index(attr), _any_of([regex for _, regex in tests]), tests)
                          for attr, tests in sorted(regexes.items())]  # (column, any of them, (row, regex))
         self.keys = numpy.array([_END], dtype=numpy.uint64)  # sorted ORTH hashes known, then the end marker
@@ -436,8 +438,8 @@ class _Lexicon:
         """The rows of the tests each of ``words`` (words met for the first time) passes, as spaCy's Matcher
         would test their attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
         values = lexeme_values(self.vocab, words)  # word x _WORD_ATTRS
-        sets, attrs = self.sets, self.attrs  # (a few words a document: dicts beat numpy's overheads)
-        learned = {word: [row for attr, value in zip(attrs, word_values) for row in sets.get((attr, value), ())]
+        sets = self.sets  # (a few words a document: dicts beat numpy's overheads)
+        learned = {word: [row for by_value, value in zip(sets, word_values) for row in by_value.get(value, ())]
                    for word, word_values in zip(words, values[:, self.set_columns].tolist())}
         strings = self.vocab.strings
         for column, any_of, tests in self.searched:
