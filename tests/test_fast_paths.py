@@ -186,6 +186,58 @@ def test_word_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
             assert anchored(doc) == list(full.matcher(doc))
 
 
+def test_new_words_read_in_c_are_what_their_tokens_say(nlp, docs):
+    """A word's own attributes read from a Doc of just the new words equal its Token's."""
+    from spacy.attrs import NAMES
+
+    from psr_check.annotate.anchored import _WORD_ATTRS, lexeme_values
+
+    tokens = list({token.orth: token for doc in docs[:10] for token in doc}.values())
+    values = lexeme_values(nlp.vocab, [token.orth for token in tokens])
+    for token, row in zip(tokens, values.tolist()):
+        for attr, value in zip(_WORD_ATTRS, row):
+            name = NAMES[attr].lower()
+            expected = len(token) if name == "length" else int(getattr(token, name))
+            assert value == expected, (token.text, name)
+
+
+def test_joined_regexes_find_where_one_of_them_does():
+    """The one-search check before each REGEX of a new word: never no where one regex says yes;
+    and regexes that cannot be joined safely are not joined."""
+    import re
+
+    from psr_check.annotate.anchored import _any_of
+
+    regexes = [re.compile(p) for p in (r"^[A-Fa-f]$", r"^([0-9]|1[0-5])$", r"hrs$", r"^(eighteen|nineteen)")]
+    joined = _any_of(regexes)
+    words = ["a", "F", "g", "9", "15", "16", "0930hrs", "eighteenth", "nineteen", "", "hrs.", "Aa"]
+    for word in words:
+        assert bool(joined.search(word)) == any(regex.search(word) for regex in regexes), word
+    assert _any_of([re.compile(r"(a)\1"), re.compile("b")]) is None  # a back-reference
+    assert _any_of([re.compile("(?i)a"), re.compile("b")]) is None  # flags inside the pattern
+    assert _any_of([re.compile("(?P<x>a)"), re.compile("b")]) is None  # a group name
+
+
+def test_matchers_sharing_a_lexicon_match_as_each_alone(nlp, docs):
+    """The concept and context matchers share one lexicon per vocabulary (each its own rows): a
+    third matcher joining late, on words the lexicon has already met, changes nobody's matches."""
+    concepts = nlp.get_pipe("psr_concepts").patterns
+    cues = nlp.get_pipe("psr_context").cue_patterns
+    assert concepts._tables.lexicon is cues._tables.lexicon
+    late = AnchoredMatcher(nlp.vocab)
+    late.add("LATE", [[{"LOWER": "check"}, {"IS_PUNCT": True}], [{"TEXT": {"REGEX": "^[0-9]+$"}}]])
+    plain = Matcher(nlp.vocab)
+    plain.add("LATE", [[{"LOWER": "check"}, {"IS_PUNCT": True}], [{"TEXT": {"REGEX": "^[0-9]+$"}}]])
+    for doc in docs[:30]:
+        fresh = nlp.make_doc(doc.text)  # nothing kept on it from an earlier matcher
+        for name, proc in nlp.pipeline:
+            if name not in ("psr_concepts", "psr_context"):
+                fresh = proc(fresh)
+        assert late(fresh) == list(plain(fresh))
+        assert concepts(fresh) == list(concepts.matcher(fresh))
+        assert cues(fresh) == list(cues.matcher(fresh))
+
+
 def test_token_columns_kept_on_the_doc_are_what_to_array_reads(nlp, docs):
     """The context matcher reuses the columns the concept matcher read: the same values."""
     from psr_check.annotate.anchored import COLUMNS
@@ -403,6 +455,8 @@ def test_concept_pairs_in_text_order_filter_like_spacy(nlp):
             start = end if rng.random() < 0.8 else start  # now and then the next one overlaps
         if pairs and rng.random() < 0.2:
             pairs.insert(rng.randrange(len(pairs)), rng.choice(pairs))  # a repeat
+        if rng.random() < 0.3:
+            rng.shuffle(pairs)  # a concept's own pairs, then those of the concepts it includes
         spans = [doc[s:e] for s, e in pairs]
         assert filter_pairs(pairs) == [(s.start, s.end) for s in filter_spans(spans)], pairs
 

@@ -7,7 +7,7 @@ words, a flag, a REGEX on a string attribute) is worked out for the whole docume
 bitset of the tokens that pass it (a Python int: bit i is token i). Tests on a word's own
 attributes (ORTH, LOWER, SHAPE, flags, …) are answered once per distinct word per process and
 looked up in the document's ORTH column (the answers grow with the words met, as spaCy's own
-vocabulary does); LEMMA and NORM tests go through a sorted array of the words they name. A
+vocabulary does; one such lexicon serves every matcher of a vocabulary); LEMMA and NORM tests go through a sorted array of the words they name. A
 pattern's possible starts then take a few shifts and ANDs of whole bitsets per token spec
 (``starts``), and spaCy's Matcher runs only on the short windows after those starts, with only the
 patterns that may start there. Few windows are matched and few distinct Matchers are ever built.
@@ -30,6 +30,7 @@ document.
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy
 from spacy.attrs import IDS, ORTH
@@ -255,28 +256,22 @@ class _Tables:
         by_attribute = sorted(range(len(parts)), key=lambda i: (parts[i][0], isinstance(parts[i][1], re.Pattern)))
         self.row = {part: row for row, part in enumerate(by_attribute)}  # part -> row of the bitsets
         lexical = [i for i in range(len(parts)) if parts[i][0] in _LEXEME_ATTRS]
-        self.lexicon = _Lexicon(matcher.vocab, [(self.row[i], *parts[i]) for i in lexical]) if lexical else None
+        self.lexical_tests = [(self.row[i], *parts[i]) for i in lexical]  # (row, attribute, values or regex)
+        self.lexical_rows = (0, 0)  # where the shared lexicon puts this matcher's rows: set by register
+        self.lexicon = _Lexicon.of(matcher.vocab).register(self) if lexical else None
         regexes = [i for i, (_, regex) in enumerate(parts) if isinstance(regex, re.Pattern) and i not in lexical]
         tests: dict[tuple[int, int], list[int]] = {}  # (attribute, word) -> rows of the tests it passes
         for i, (attr, values) in enumerate(parts):
             if i not in lexical and i not in regexes:
                 for value in values:
                     tests.setdefault((attr, value), []).append(self.row[i])
-        self.word_attrs = sorted({attr for attr, _ in tests})  # the token attributes looked up word by word
-        self.salts, keys = _salted(self.word_attrs, tests)
-        order = sorted(keys, key=keys.get)
-        self.keys = numpy.array([keys[word] for word in order] + [_END], dtype=numpy.uint64)
-        self.values = numpy.array([value for _, value in order] + [0], dtype=numpy.uint64)
-        sizes = [len(tests[word]) for word in order] + [0]  # the end marker passes no test
-        self.sizes = numpy.array(sizes, dtype=numpy.intp)
-        self.starts = numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp)
-        self.rows = numpy.array([row for word in order for row in tests[word]], dtype=numpy.intp)
+        self.word_tests = _SetTests(tests) if tests else None  # set tests on the token attributes
         self.searched = []  # (token attribute, REGEX answers, rows)
         for attr in sorted({parts[i][0] for i in regexes}):
             ids = [i for i in regexes if parts[i][0] == attr]
             rows = slice(self.row[ids[0]], self.row[ids[-1]] + 1)  # (rows go by attribute)
             self.searched.append((attr, _Searched(matcher.vocab, [parts[i][1] for i in ids]), rows))
-        token_attrs = set(self.word_attrs) | {attr for attr, _, _ in self.searched}
+        token_attrs = set(self.word_tests.attrs if self.word_tests else ()) | {attr for attr, _, _ in self.searched}
         self.attrs = ([ORTH] if self.lexicon else []) + sorted(token_attrs)  # the columns a document is read in
         needs = [[self.row[part] for fewest, _, ids in specs if fewest >= 1 for part in ids] if specs else []
                  for specs in matcher.specs]
@@ -297,11 +292,42 @@ def _salted(attrs: list[int], words) -> tuple[numpy.ndarray, dict]:
     raise RuntimeError("no salts keep the token words apart")  # pragma: no cover
 
 
-# Attributes of the word itself (spaCy's Lexeme), the same for every token of it, by the name of
-# the Token property that reads each; LEMMA and NORM belong to the token.
-_LEXEME_NAMES = {IDS[name]: name.lower() for name in _ARRAY_ATTRS if name not in ("NORM", "LEMMA")}
-_LEXEME_ATTRS = set(_LEXEME_NAMES)
-_LENGTH = IDS["LENGTH"]
+class _SetTests:
+    """Set tests (a word or a set of words) on several attributes, answered for many values at
+    once: every (attribute, word) a test names, keyed by the word mixed with a number per
+    attribute so one sorted array holds every attribute's words, with the rows of the tests it
+    passes."""
+
+    def __init__(self, tests: dict[tuple[int, int], list[int]]) -> None:
+        self.attrs = sorted({attr for attr, _ in tests})
+        self.salts, keys = _salted(self.attrs, tests)
+        order = sorted(keys, key=keys.get)
+        self.keys = numpy.array([keys[word] for word in order] + [_END], dtype=numpy.uint64)
+        self.values = numpy.array([value for _, value in order] + [0], dtype=numpy.uint64)
+        sizes = [len(tests[word]) for word in order] + [0]  # the end marker passes no test
+        self.sizes = numpy.array(sizes, dtype=numpy.intp)
+        self.starts = numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp)
+        self.rows = numpy.array([row for word in order for row in tests[word]], dtype=numpy.intp)
+
+    def passes(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(test row, position) for every test each position passes; ``words`` holds the values,
+        one line per attribute of ``self.attrs`` (in that order), one column per position."""
+        n = words.shape[1]
+        salted = (words ^ self.salts).ravel()
+        order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
+        where = self.keys.searchsorted(salted[order])
+        hits = numpy.flatnonzero(self.keys[where] == salted[order])
+        named, where = order[hits], where[hits]
+        kept = self.values[where] == words.ravel()[named]  # not just the same mixed number
+        return _expand(self.starts, self.sizes, self.rows, where[kept], named[kept] % n)
+
+
+# Attributes of the word itself (spaCy's Lexeme), the same for every token of it; LEMMA and NORM
+# belong to the token.
+_LEXEME_ATTRS = {IDS[name] for name in _ARRAY_ATTRS if name not in ("NORM", "LEMMA")}
+_WORD_ATTRS = sorted(_LEXEME_ATTRS)  # the columns of ``lexeme_values``
+# doc.user_data key: what the shared lexicon found in the document, for the next matcher
+LEXICON = "psr_lexicon_rows"
 _END = int(numpy.iinfo(numpy.uint64).max)  # ends every sorted key array, so searchsorted stays in range
 # answers for new words kept in a dict until this many (or a quarter as many as are merged), then
 # merged into the sorted arrays
@@ -319,26 +345,74 @@ def _expand(starts: numpy.ndarray, sizes: numpy.ndarray, rows: numpy.ndarray, en
 
 class _Lexicon:
     """Which tests on a word's own attributes (set tests and REGEX) each word passes. They depend
-    on the word alone, so each distinct word is worked out once per process, from a token of it,
-    and a document's words are looked up all at once with numpy in its one ORTH column (instead of
-    reading a column per attribute); new words wait in a dict, merged into the arrays now and then."""
+    on the word alone, so each distinct word is worked out once per process and a document's words
+    are looked up all at once with numpy in its one ORTH column (instead of reading a column per
+    attribute); new words wait in a dict, merged into the arrays now and then. One lexicon per
+    vocabulary serves every matcher (the concept and the context matchers meet the same words):
+    each matcher's tests get rows of their own, a new word is worked out once for all of them and
+    a document is looked up once (kept in ``doc.user_data[LEXICON]`` for the next matcher)."""
 
-    def __init__(self, vocab, tests: list[tuple[int, int, "frozenset[int] | re.Pattern"]]) -> None:
+    # id(vocab) -> its lexicon, while a matcher's tables hold it (spaCy's Vocab takes no weak
+    # reference); a lexicon holds its vocab, so the id is not reused while the entry lasts
+    _shared: weakref.WeakValueDictionary[int, _Lexicon] = weakref.WeakValueDictionary()
+
+    @classmethod
+    def of(cls, vocab) -> _Lexicon:
+        """The lexicon shared by the matchers of ``vocab``."""
+        lexicon = cls._shared.get(id(vocab))
+        if lexicon is None:
+            lexicon = cls._shared[id(vocab)] = cls(vocab)
+        return lexicon
+
+    def __init__(self, vocab) -> None:
         self.vocab = vocab
-        self.sets: dict[tuple[int, int], list[int]] = {}  # (attribute, value) -> rows of the set tests it passes
-        self.regexes: list[tuple[int, int, re.Pattern]] = []  # (row, attribute, regex)
+        self.tables: list[weakref.ref] = []  # the matchers' tables served, each with its own rows
+        self._start([])
+
+    def register(self, tables: _Tables) -> _Lexicon:
+        """Serve ``tables`` too: rows are handed out again to every live matcher's tables and what
+        was worked out so far is dropped (it lacks the new tests); done when a matcher's patterns
+        are first used, before any document, so nothing is worked out twice in a run."""
+        live = [table for ref in self.tables if (table := ref()) is not None and table is not tables] + [tables]
+        self.tables = [weakref.ref(table) for table in live]
+        offset, tests = 0, []
+        for table in live:
+            table.lexical_rows = (offset, offset + len(table.row))
+            tests += [(offset + row, attr, test) for row, attr, test in table.lexical_tests]
+            offset += len(table.row)
+        self._start(tests)
+        return self
+
+    def _start(self, tests: list[tuple[int, int, "frozenset[int] | re.Pattern"]]) -> None:
+        """The tests by attribute and value (and REGEX by attribute), and no word known yet."""
+        sets: dict[int, dict[int, list[int]]] = {}  # attribute -> value -> rows of the set tests it passes
+        regexes: dict[int, list[tuple[int, re.Pattern]]] = {}  # attribute -> (row, regex)
         for row, attr, test in tests:
             if isinstance(test, re.Pattern):
-                self.regexes.append((row, attr, test))
+                regexes.setdefault(attr, []).append((row, test))
             else:
                 for value in test:
-                    self.sets.setdefault((attr, value), []).append(row)
-        self.attrs = sorted({attr for attr, _ in self.sets} | {attr for _, attr, _ in self.regexes})
+                    sets.setdefault(attr, {}).setdefault(value, []).append(row)
+        self.sets = [sets[attr] for attr in sorted(sets)]  # in the order of set_columns
+        self.set_columns = [_WORD_ATTRS.index(attr) for attr in sorted(sets)]
+        self.searched = [(_WORD_ATTRS.index(attr), _any_of([regex for _, regex in tests]), tests)
+                         for attr, tests in sorted(regexes.items())]  # (column, any of them, (row, regex))
         self.keys = numpy.array([_END], dtype=numpy.uint64)  # sorted ORTH hashes known, then the end marker
         self.starts = numpy.zeros(1, dtype=numpy.intp)
         self.sizes = numpy.zeros(1, dtype=numpy.intp)
         self.rows = numpy.zeros(0, dtype=numpy.intp)
         self.new: dict[int, list[int]] = {}
+        self.generation = object()  # what a document's kept answers were worked out with
+
+    def rows_of(self, tables: _Tables, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(row of ``tables``, token) for every lexical test of ``tables`` each token passes."""
+        kept = doc.user_data.get(LEXICON)
+        if kept is None or kept[0] is not self.generation:
+            kept = doc.user_data[LEXICON] = (self.generation, *self.passes(doc, orth))
+        _, rows, tokens = kept
+        low, high = tables.lexical_rows
+        mine = (rows >= low) & (rows < high)
+        return rows[mine] - low, tokens[mine]
 
     def passes(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """(test row, token) for every lexical test each token of ``doc`` passes."""
@@ -348,8 +422,11 @@ class _Lexicon:
         rows, tokens = _expand(self.starts, self.sizes, self.rows, where[known], order[known])
         unknown = order[~known]
         if len(unknown):
-            found = [(row, i) for i, word in zip(unknown.tolist(), orth[unknown].tolist())
-                     for row in self._rows(word, doc, i)]
+            words = orth[unknown].tolist()
+            learn = [word for word in dict.fromkeys(words) if word not in self.new]
+            if learn:
+                self._learn(learn)
+            found = [(row, i) for i, word in zip(unknown.tolist(), words) for row in self.new[word]]
             if found:
                 more_rows, more_tokens = numpy.array(found, dtype=numpy.intp).T
                 rows, tokens = numpy.concatenate([rows, more_rows]), numpy.concatenate([tokens, more_tokens])
@@ -357,18 +434,20 @@ class _Lexicon:
                 self._merge()
         return rows, tokens
 
-    def _rows(self, word: int, doc: Doc, i: int) -> list[int]:
-        """The rows of the tests word ``word`` (token ``i`` of ``doc``) passes, as spaCy's Matcher
-        would test its attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
-        rows = self.new.get(word)
-        if rows is None:
-            token = doc[i]
-            values = {attr: len(token) if attr == _LENGTH else int(getattr(token, _LEXEME_NAMES[attr]))
-                      for attr in self.attrs}
-            rows = [row for attr, value in values.items() for row in self.sets.get((attr, value), ())]
-            rows += [row for row, attr, regex in self.regexes if regex.search(self.vocab.strings[values[attr]])]
-            self.new[word] = rows
-        return rows
+    def _learn(self, words: list[int]) -> None:
+        """The rows of the tests each of ``words`` (words met for the first time) passes, as spaCy's Matcher
+        would test their attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
+        values = lexeme_values(self.vocab, words)  # word x _WORD_ATTRS
+        sets = self.sets  # (a few words a document: dicts beat numpy's overheads)
+        learned = {word: [row for by_value, value in zip(sets, word_values) for row in by_value.get(value, ())]
+                   for word, word_values in zip(words, values[:, self.set_columns].tolist())}
+        strings = self.vocab.strings
+        for column, any_of, tests in self.searched:
+            for word, value in zip(words, values[:, column].tolist()):
+                text = strings[value]
+                if any_of is None or any_of.search(text):
+                    learned[word] += [row for row, regex in tests if regex.search(text)]
+        self.new.update(learned)
 
     def _merge(self) -> None:
         words = list(self.new)
@@ -382,6 +461,28 @@ class _Lexicon:
         self.starts = numpy.append(starts[order], 0).astype(numpy.intp)
         self.sizes = numpy.append(sizes[order], 0).astype(numpy.intp)
         self.new = {}
+
+
+def lexeme_values(vocab, words: list[int]) -> numpy.ndarray:
+    """The word's own attributes (the ``_WORD_ATTRS`` columns) of each of ``words`` (ORTH hashes of
+    words in ``vocab``): read in C with ``to_array`` from a Doc of just these words (a word's
+    lexeme, and so these attributes, are the same in every Doc) instead of a Token and a Python
+    call per attribute and word."""
+    scratch = Doc(vocab, words=[vocab.strings[word] for word in words], spaces=[False] * len(words))
+    return scratch.to_array(_WORD_ATTRS).reshape(len(words), len(_WORD_ATTRS))
+
+
+def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
+    """One regex that finds something wherever one of ``regexes`` does, so a word none of them
+    finds anything in is searched once, not once per regex; None when they cannot be joined as
+    alternatives safely (flags, back-references or group names that would change meaning)."""
+    if len({regex.flags for regex in regexes}) != 1 or any(
+            regex.groupindex or re.search(r"\\[1-9]|\\g<|\(\?P=|\(\?\(|\(\?[aiLmsux-]", regex.pattern) for regex in regexes):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{regex.pattern})" for regex in regexes), regexes[0].flags)
+    except re.error:  # pragma: no cover - each compiled alone, so joined they compile too
+        return None
 
 
 class _Searched:
@@ -435,16 +536,9 @@ class _Passing:
         self.tables = tables
         self.n = n = len(doc)
         columns = token_columns(doc, tables.attrs)
-        found = [tables.lexicon.passes(doc, columns[ORTH])] if tables.lexicon else []
-        if tables.word_attrs:
-            words = numpy.stack([columns[attr] for attr in tables.word_attrs])  # attribute x token
-            salted = (words ^ tables.salts).ravel()
-            order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
-            where = tables.keys.searchsorted(salted[order])
-            hits = numpy.flatnonzero(tables.keys[where] == salted[order])
-            named, where = order[hits], where[hits]
-            kept = tables.values[where] == words.ravel()[named]  # not just the same mixed number
-            found.append(_expand(tables.starts, tables.sizes, tables.rows, where[kept], named[kept] % n))
+        found = [tables.lexicon.rows_of(tables, doc, columns[ORTH])] if tables.lexicon else []
+        if tables.word_tests:
+            found.append(tables.word_tests.passes(numpy.stack([columns[attr] for attr in tables.word_tests.attrs])))
         passes = numpy.zeros((len(tables.row), n), dtype=bool)  # test x token
         self.present = numpy.zeros(len(tables.row) + 1, dtype=bool)  # test -> passed somewhere
         for rows, tokens in found:

@@ -123,9 +123,12 @@ class ConceptMatcher:
 def filter_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """spaCy's ``filter_spans`` on (start, end) pairs: the (first) longest of overlapping matches
     wins, duplicates go, the rest in text order."""
-    if all(start < end <= following for (start, end), (following, _) in zip(pairs, pairs[1:])) \
-            and (not pairs or pairs[-1][0] < pairs[-1][1]):
-        return list(pairs)  # in text order, none overlapping (the usual case): all are kept as they are
+    ordered = sorted(set(pairs))
+    if all(start < end <= following for (start, end), (following, _) in zip(ordered, ordered[1:])) \
+            and (not ordered or ordered[-1][0] < ordered[-1][1]):
+        # none overlapping once repeats are dropped (the usual case, also when a concept includes
+        # others, whose pairs come after its own): each is kept, in text order
+        return ordered
     ordered = sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True)
     kept: list[tuple[int, int]] = []
     seen: set[int] = set()
