@@ -833,10 +833,57 @@ def test_titles_found_only_after_a_title_equal_the_plain_search():
             "mr. SZYMAŃSKI and Mr Szymański", "Mrs\nKelvin", "Mr Kelvin", "Ms O'Neil", "Mr Smith-Mrs Smith"]
     names = ["Harding", "Lee", "Ivy", "Szymański", "Kelvin", "O'Neil", "Smith", "Smith-Mrs", "Shaw"]
     checked = 0
+    made += ["Mr Smith_x, Mr Smith", "Mr Smithé", "Mr. Smith", "MrSmith", "xMr Smith", "Mr Smith\u0130", "Mr Smith"]
     for text in TEXTS[::3] + made:
-        after = [m.end() for m in p._TITLE.finditer(text)]
+        titles = p.titles_in(text)
+        assert titles == [(m.start(), m.end(), m.group(1)) for m in p._TITLE.finditer(text)]
         for surname in names + p._header_surnames(text[:600]):
             plain = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
-            assert p._titles_with(text, surname, after) == plain, (surname, text[:80])
+            assert p._titles_with(text, surname, titles) == plain, (surname, text[:80])
             checked += bool(plain)
     assert checked > 10
+
+
+def test_sentences_opening_with_a_pronoun_equal_the_plain_count():
+    """She/He counted where a text, a line or a sentence starts: found first and read back, the
+    counts of the lead-first regexes."""
+    import re
+
+    from psr_check.facts import programmes as p
+
+    made = ["She", "He", "x.She", "x. She", "x.\tShe", "x!  \n She", "?\u2003She", "\nShe", "\n He", " She",
+            "x. Shed", "x. SheHe", "x. She_", "x. Sheé", "x.\u00a0He", "x . He. He", "x,\nHe\n\nHe", "she. she."]
+    for text in TEXTS + made:
+        for word, plain in ((p._SHE, r"(?:^|[.!?]\s+|\n)She\b"), (p._HE, r"(?:^|[.!?]\s+|\n)He\b")):
+            assert p._sentences_opening(text, word) == len(re.findall(plain, text)), (plain, text[:80])
+
+
+def test_matches_tried_where_a_word_starts_equal_finditer():
+    """A pattern tried only where one of its first words starts: finditer's matches, spans and
+    groups, on the corpus and on edges (matches running into the next word, odd characters)."""
+    import re
+
+    from psr_check.facts import programmes as p
+    from psr_check.facts.stretches import matches_starting
+
+    readings = [(p._SCORE, p._SCORE_WORDS), (p._TITLE, p._TITLE_WORDS),
+                (re.compile(r"\bab(?:c ab)?", re.IGNORECASE), ("ab",))]
+    made = ["OGRS3 45%", "ovp: 12 %", "RSR 4.5\n%", "rſr 10%", "oGrS 20%", "xOVP 3%", "OVP OVP 4%", "Mr. Mrs Ms\nMiss x",
+            "Mrs.Ms ", "abc ab abc abab", "ABC AB", "Mr İvy", "MS  Lee"]
+    for text in TEXTS + made:
+        for pattern, words in readings:
+            fast = [(m.span(), m.groups()) for m in matches_starting(pattern, text, words)]
+            assert fast == [(m.span(), m.groups()) for m in pattern.finditer(text)], (pattern.pattern, text[:80])
+
+
+def test_report_dates_found_with_only_month_names_ignoring_case():
+    """The date pattern ignores case in the month names only: what ignoring it throughout finds."""
+    import re
+
+    from psr_check.facts import programmes as p
+
+    plain = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
+                       r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
+    for text in TEXTS + ["3 MAY 2024, 4 may 2024, 5 mAy 2024 and 01/02/2024", "1 ſeptember 2020 x"]:
+        assert [(m.span(), m.groups()) for m in p._DATE.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)]
