@@ -437,6 +437,11 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 fields = mention.model_dump()
                 assert type(mention) is Mention and mention == Mention(**fields)
                 assert mention.model_fields_set == Mention(**fields).model_fields_set == set(fields)
+                plain = Mention(**fields)  # made without validating: the same object in every part
+                assert list(vars(mention).items()) == list(vars(plain).items())
+                assert (mention.__pydantic_extra__, mention.__pydantic_private__) == (None, None) \
+                    == (plain.__pydantic_extra__, plain.__pydantic_private__)
+                assert mention.model_dump_json() == plain.model_dump_json() and mention.model_copy() == plain
                 checked += 1
                 in_heading += mention.in_heading
     assert checked > 500 and in_heading > 10

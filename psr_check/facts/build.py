@@ -103,36 +103,52 @@ class _MentionMaker:
         text, idx, ends, length, sections = self.text, self.idx, self.ends, self.length, self.sections
         sentence_starts, section_starts, line_starts, states = \
             self.sentence_starts, self.section_starts, self.line_starts, self.states
+        heading_starts, heading_lines, in_order = self.heading_starts, self.heading_lines, self.headings_in_order
         made = []
         for first, last in pairs:
             start = idx[first] if first < length else len(text)
             end = ends[last - 1] if last > first else start
             sentence_first, sentence_last = sentence_of(sentence_starts, length, first)
             sentence_start, sentence_end = idx[sentence_first], ends[sentence_last - 1]
-            clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
+            # the clause: the sentence cut at semicolons (a list of sources separated by ";" is
+            # several units, so a result in one item does not answer an enquiry in the next)
+            left, right = text.rfind(";", sentence_start, start), text.find(";", end, sentence_end)
             index = bisect_right(section_starts, start) - 1
             section_id = sections[index].id if index >= 0 else "other"  # as section_at
             heading = sections[index].heading if index >= 0 else ""
-            made.append(_MENTION({
+            if in_order:
+                at = bisect_right(heading_starts, start) - 1
+                in_heading = at >= 0 and end <= heading_lines[at][1]
+            else:
+                in_heading = any(h_start <= start and end <= h_end for h_start, h_end in heading_lines)
+            made.append(_mention({  # in Mention's field order
                 "concept": label, "text": text[start:end], "start": start, "end": end,
                 "line": bisect_right(line_starts, start), "section": section_id,
                 "states": list(states.get((label, first, last), ())), "heading": heading or section_id,
-                "sent_start": clause_start, "sent_end": clause_end,
+                "sent_start": left + 1 if left >= 0 else sentence_start,
+                "sent_end": right if right >= 0 else sentence_end, "in_heading": in_heading,
                 "sentence_start": sentence_start, "sentence_end": sentence_end,
-                "in_heading": self._in_heading(start, end),
             }))
         return made
 
-    def _in_heading(self, start: int, end: int) -> bool:
-        if not self.headings_in_order:
-            return any(h_start <= start and end <= h_end for h_start, h_end in self.heading_lines)
-        index = bisect_right(self.heading_starts, start) - 1
-        return index >= 0 and end <= self.heading_lines[index][1]
+
+_ALL_FIELDS = frozenset(Mention.model_fields)
 
 
-# Mention(**fields) validates the same fields in the same way; this skips only BaseModel.__init__'s
-# Python wrapper, a third of a mention's cost (tests check the mentions equal Mention(...)'s)
-_MENTION = Mention.__pydantic_validator__.validate_python
+def _mention(fields: dict[str, Any]) -> Mention:
+    """``Mention(**fields)`` for fields made above: every field, of its type, in the model's order.
+    It is what ``Mention.model_construct`` does, without its Python loop over the fields: a
+    mention is made for every concept match a check reads (tests check each equals ``Mention(...)``).
+    Validating them again cost a third of making a mention."""
+    mention = _NEW(Mention)
+    _SET(mention, "__dict__", fields)
+    _SET(mention, "__pydantic_fields_set__", set(_ALL_FIELDS))
+    _SET(mention, "__pydantic_extra__", None)
+    _SET(mention, "__pydantic_private__", None)
+    return mention
+
+
+_NEW, _SET = object.__new__, object.__setattr__
 
 
 def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
@@ -155,11 +171,3 @@ def _line_starts(text: str) -> list[int]:
 
 
 _NEWLINE = re.compile("\n")
-
-
-def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
-    """The sentence around a mention, cut at semicolons: a list of sources separated by ";" is
-    several units, so a result in one item does not answer an enquiry in the next."""
-    left = text.rfind(";", sent_start, start)
-    right = text.find(";", end, sent_end)
-    return (left + 1 if left >= 0 else sent_start), (right if right >= 0 else sent_end)
