@@ -892,3 +892,24 @@ def test_report_dates_found_with_only_month_names_ignoring_case():
     for text in TEXTS + ["3 MAY 2024, 4 may 2024, 5 mAy 2024 and 01/02/2024", "1 ſeptember 2020 x"]:
         assert [(m.span(), m.groups()) for m in p._DATE.finditer(text)] == \
             [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_check_results_made_without_validating_equal_validated_ones(linter):
+    """Check results are made from fields the engine made itself, without validating them again:
+    each is the object ``CheckResult(**fields)`` gives, in every part pydantic keeps."""
+    from psr_check.models import AllocationRecord, CheckResult
+
+    record = AllocationRecord(registrations=["ADVP"], rosh_level="high")
+    checked = applicable = 0
+    for text in TEXTS[::5]:
+        for result in (linter.lint_text(text), linter.lint_text(text, record=record)):
+            for check in result.checks:
+                plain = CheckResult(**check.model_dump())
+                assert type(check) is CheckResult and check == plain
+                assert list(vars(check).items()) == list(vars(plain).items())
+                assert check.model_fields_set == plain.model_fields_set
+                assert type(check.applicable) is bool and type(check.satisfied) is bool
+                assert check.model_dump_json() == plain.model_dump_json()
+                checked += 1
+                applicable += check.applicable
+    assert 0 < applicable < checked

@@ -14,7 +14,7 @@ from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.facts.lazy import LazyDict
-from psr_check.models import AllocationRecord, Mention, Section
+from psr_check.models import AllocationRecord, Mention, Section, made_as_validated
 
 
 class Facts(BaseModel):
@@ -37,8 +37,11 @@ class Facts(BaseModel):
 
     def fact(self, name: str) -> Any:
         """A derived fact by its dotted name ("fine.weeks_to_pay"), or None when not computable."""
-        group, key = name.split(".", 1)
+        group, key = _FACT_NAMES.get(name) or _FACT_NAMES.setdefault(name, tuple(name.split(".", 1)))
         return self.derived.get(group, {}).get(key)
+
+
+_FACT_NAMES: dict[str, tuple[str, str]] = {}  # "fine.total" → ("fine", "total"): split once, read per check
 
 
 def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
@@ -121,7 +124,7 @@ class _MentionMaker:
                 in_heading = at >= 0 and end <= heading_lines[at][1]
             else:
                 in_heading = any(h_start <= start and end <= h_end for h_start, h_end in heading_lines)
-            made.append(_mention({  # in Mention's field order
+            made.append(made_as_validated(Mention, {  # in Mention's field order
                 "concept": label, "text": text[start:end], "start": start, "end": end,
                 "line": bisect_right(line_starts, start), "section": section_id,
                 "states": list(states.get((label, first, last), ())), "heading": heading or section_id,
@@ -130,25 +133,6 @@ class _MentionMaker:
                 "sentence_start": sentence_start, "sentence_end": sentence_end,
             }))
         return made
-
-
-_ALL_FIELDS = frozenset(Mention.model_fields)
-
-
-def _mention(fields: dict[str, Any]) -> Mention:
-    """``Mention(**fields)`` for fields made above: every field, of its type, in the model's order.
-    It is what ``Mention.model_construct`` does, without its Python loop over the fields: a
-    mention is made for every concept match a check reads (tests check each equals ``Mention(...)``).
-    Validating them again cost a third of making a mention."""
-    mention = _NEW(Mention)
-    _SET(mention, "__dict__", fields)
-    _SET(mention, "__pydantic_fields_set__", set(_ALL_FIELDS))
-    _SET(mention, "__pydantic_extra__", None)
-    _SET(mention, "__pydantic_private__", None)
-    return mention
-
-
-_NEW, _SET = object.__new__, object.__setattr__
 
 
 def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
