@@ -627,6 +627,8 @@ def test_scope_notices_equal_one_search_per_phrase(linter):
     phrases = scope.youth.phrases
     made = [f"Report\n{p.upper()}\nName: X" for p in phrases] + [f"Re: {p}s and more" for p in phrases]
     made += [f"Court: x{p}" for p in phrases] + [" ".join(scope.not_english.other_words * 3)]
+    made += [f"{label}: 01/02/{year}\nCourt date: 03/04/2026" for label in scope.youth.dob_labels + ["d.O.b", "BORN", "DATE OF BIRTH"]
+             for year in ("2010", "1990")] + ["Born 1/2/2012. Court 1/3/2026", "DOB 1.2.12 court 1.3.26", "bor n 1/2/2012 1/3/2026"]
     hits = 0
     for text in TEXTS + made:
         got = [n.code for n in scope_notices(text, scope)]

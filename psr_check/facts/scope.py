@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from psr_check.facts.stretches import holds_any, lower_once
 from psr_check.models import ScopeNotice
 from psr_check.pack.scope import ScopeFile
 
@@ -27,6 +28,7 @@ class _YouthReading:
     phrase_regex: re.Pattern | None   # every phrase, as whole words
     age_patterns: tuple[re.Pattern, ...]
     birth_date: re.Pattern | None     # a labelled date of birth
+    birth_labels: tuple[str, ...] | None  # every match of it holds one of these (lower case); None: unknown
 
 
 _READINGS: dict[int, tuple[ScopeFile, _YouthReading]] = {}  # id → (the scope, kept so ids stay unique; reading)
@@ -42,7 +44,10 @@ def _youth_reading(scope: ScopeFile) -> _YouthReading:
         regex = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
         labels = "|".join(re.escape(l) for l in sorted(youth.dob_labels, key=len, reverse=True))
         birth = re.compile(rf"(?:{labels})\s*[:\-]?\s*{_DATE.pattern}", flags=re.IGNORECASE) if labels else None
-        reading = _YouthReading(phrases, regex, tuple(re.compile(p, re.IGNORECASE) for p in youth.age_patterns), birth)
+        # a label that is not ASCII may match a text lower() cannot find it in: then search always
+        birth_labels = tuple(l.lower() for l in youth.dob_labels) if all(l.isascii() for l in youth.dob_labels) else None
+        reading = _YouthReading(phrases, regex, tuple(re.compile(p, re.IGNORECASE) for p in youth.age_patterns), birth,
+                                birth_labels)
         cached = _READINGS[id(scope)] = (scope, reading)
     return cached[1]
 
@@ -59,6 +64,8 @@ def _is_youth(text: str, scope: ScopeFile) -> bool:
         match = pattern.search(header)
         if match and int(match.group(1)) < scope.youth.adult_age:
             return True
+    if reading.birth_labels is not None and not holds_any(header, reading.birth_labels):
+        return False  # no label, so no labelled date of birth: the search would find none
     age = _age_from_birth_date(header, scope.youth.dob_labels, reading.birth_date)
     return age is not None and age < scope.youth.adult_age
 
@@ -96,8 +103,11 @@ def _to_date(day: str, month: str, year: str):
         return None
 
 
+_WORD = re.compile(r"[a-zâêîôûŵŷ']+")
+
+
 def _not_english(text: str, scope: ScopeFile) -> bool:
-    words = re.findall(r"[a-zâêîôûŵŷ']+", text.lower())
+    words = _WORD.findall(lower_once(text)[0])  # the lower-cased text the facts read too
     if len(words) < scope.not_english.min_words:
         return False
     counts = Counter(words)  # each distinct word looked up once
