@@ -915,3 +915,26 @@ def test_check_results_made_without_validating_equal_validated_ones(linter):
                 checked += 1
                 applicable += check.applicable
     assert 0 < applicable < checked
+
+
+def test_leaves_shared_between_checks_judge_as_leaves_judged_alone(linter, monkeypatch):
+    """Identical concept leaves of different checks share what they found in a document: the
+    same check results and findings as each judging for itself, and sharing does happen."""
+    import psr_check.engine.conditions as conditions
+    import psr_check.engine.evaluate as evaluate
+    from psr_check.engine import evaluate_checks
+    from psr_check.facts import build_facts
+
+    cases = [(text, None, None) for text in TEXTS[::3]] + _rule_test_cases(linter)
+    shared = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    facts = build_facts(linter.nlp(TEXTS[0]), record=None, check_mode=linter.check_mode,
+                        calculators=linter.calculators)
+    evaluate_checks(linter.pack, facts, linter.codes)
+    assert facts.judged and "judged" not in facts.model_dump()
+    for cache in ("_TESTS", "_GATHERS", "_LEAF_KEYS"):
+        monkeypatch.setattr(conditions, cache, {})
+    monkeypatch.setattr(evaluate, "_PLANS", {})
+    monkeypatch.setattr(evaluate, "_RUNS", {})
+    monkeypatch.setattr(conditions, "_leaf_key", lambda cond: None)
+    alone = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    assert shared == alone

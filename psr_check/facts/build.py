@@ -34,6 +34,9 @@ class Facts(BaseModel):
     derived: dict[str, Any] = Field(default_factory=dict)
     derived_evidence: dict[str, list[Mention]] = Field(default_factory=dict)
     record_sources: dict[str, list[str]] = Field(default_factory=dict)  # fact → record fields it reads
+    # what the engine's leaves found in this document, for identical leaves of other checks to
+    # reuse (engine/conditions.py ``_leaf_key``): kept mentions, or only whether there were enough
+    judged: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     def fact(self, name: str) -> Any:
         """A derived fact by its dotted name ("fine.weeks_to_pay"), or None when not computable."""
