@@ -73,10 +73,12 @@ def programme_calculator(catalogue: ProgrammesFile):
             return stated
 
         def low_risk_excluded() -> bool:
-            if low_risk_cut is not None and date() is not None and date() < low_risk_cut:
-                return False
+            """Low risk, unless the report predates the cut. The level first: most drafts state a
+            higher one, and then the report's date (a search of the header) is not needed."""
             # "is the highest stated level low" settles at the first higher level found
-            return risk()[0] == "low" if risk.made() else stated_risk_is_low(facts, scores())
+            if not (risk()[0] == "low" if risk.made() else stated_risk_is_low(facts, scores())):
+                return False
+            return not (low_risk_cut is not None and date() is not None and date() < low_risk_cut)
 
         def indicated() -> bool:
             """A need calling for a programme, not excluded at low risk, with no custody proposed.
