@@ -938,3 +938,25 @@ def test_leaves_shared_between_checks_judge_as_leaves_judged_alone(linter, monke
     monkeypatch.setattr(conditions, "_leaf_key", lambda cond: None)
     alone = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
     assert shared == alone
+
+
+def test_places_are_where_the_mentions_are(linter, docs):
+    """The start, end and states read of mentions beside the one judged, made without Mentions:
+    what the Mentions say, for every label of every text; and Facts made without them fall back
+    to the mentions."""
+    from psr_check.facts import Facts, build_facts
+    from psr_check.models import Mention
+
+    placed = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        for label in doc.spans:
+            mentions = facts.mentions[label]
+            assert facts.places_of(label) == [(m.start, m.end, tuple(m.states)) for m in mentions]
+            assert all(type(place.states) is tuple for place in facts.places_of(label))
+            placed += len(mentions)
+        assert facts.places_of("NOT_A_CONCEPT") == []
+    assert placed > 500
+    mention = Mention(concept="DA_INDICATOR", text="x", start=0, end=1, line=1, section="other")
+    made = Facts(text="x", check_mode=linter.check_mode, mentions={"DA_INDICATOR": [mention]})
+    assert made.places_of("DA_INDICATOR") == [mention] and made.places_of("SG_ENQUIRY") == []

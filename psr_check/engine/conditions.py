@@ -160,15 +160,15 @@ def _keeper(cond: Condition) -> Keeps:
         if same_sentence and trigger is None:
             return False  # a trigger from the record has no sentence for a result to sit in
         for other in outside:
-            if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
+            if any(o.start <= mention.start and mention.end <= o.end for o in facts.places_of(other)):
                 return False
         if with_any and not any(
                 mention.sent_start <= o.start < mention.sent_end and _UNSURE.isdisjoint(o.states)
-                for name in with_any for o in facts.mentions.get(name, [])):
+                for name in with_any for o in facts.places_of(name)):
             return False  # a "not back" beside it is no answer
         if without_any and any(
                 mention.sent_start <= o.start < mention.sent_end
-                for name in without_any for o in facts.mentions.get(name, [])):
+                for name in without_any for o in facts.places_of(name)):
             return False
         if same_sentence:
             return _beside_trigger(mention, facts, trigger, not_across)
@@ -184,7 +184,7 @@ def _beside_trigger(mention: Mention, facts: Facts, trigger: Mention, not_across
     # CSC check – requested" gives the DA check's result to the DA check only
     if not (trigger.sentence_start <= mention.start < trigger.sentence_end):
         return False
-    rivals = [o for name in not_across for o in facts.mentions.get(name, [])
+    rivals = [o for name in not_across for o in facts.places_of(name)
               if trigger.sentence_start <= o.start < trigger.sentence_end
               and not (o.start < trigger.end and trigger.start < o.end)]
     if any(_gap(o, mention) < _gap(trigger, mention) for o in rivals):

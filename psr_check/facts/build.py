@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.attrs import IDX, LENGTH
@@ -15,6 +15,14 @@ from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.facts.lazy import LazyDict
 from psr_check.models import AllocationRecord, Mention, Section, made_as_validated
+
+
+class Place(NamedTuple):
+    """Where a mention is, and its states, as its Mention gives them (tests check they agree)."""
+
+    start: int
+    end: int
+    states: tuple[str, ...]
 
 
 class Facts(BaseModel):
@@ -37,6 +45,16 @@ class Facts(BaseModel):
     # what the engine's leaves found in this document, for identical leaves of other checks to
     # reuse (engine/conditions.py ``_leaf_key``): kept mentions, or only whether there were enough
     judged: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    # where each mention of a concept is and its states, without the rest of a Mention (below)
+    places: dict[str, list[Place]] = Field(default_factory=dict, exclude=True, repr=False)
+
+    def places_of(self, concept: str) -> list[Place] | list[Mention]:
+        """The start, end and states of each mention of ``concept``: all a check or fact reads of
+        the mentions beside the one it judges ("a PROPOSE_WORD in its clause", "not inside a
+        DA_ENQUIRY"), made from the concept's token pairs alone. Labels read only this way (a
+        third of the mentions) never become Mentions. Facts made without them: the mentions."""
+        found = self.places.get(concept)
+        return found if found is not None else self.mentions.get(concept, [])
 
     def fact(self, name: str) -> Any:
         """A derived fact by its dotted name ("fine.weeks_to_pay"), or None when not computable."""
@@ -53,7 +71,9 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
-    facts.mentions = LazyDict(doc.spans, _MentionMaker(doc, facts.text, sections))  # made when first read
+    maker = _MentionMaker(doc, facts.text, sections)
+    facts.mentions = LazyDict(doc.spans, maker)  # made when first read
+    facts.places = LazyDict(doc.spans, maker.places)
     evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
@@ -97,11 +117,27 @@ class _MentionMaker:
         self.states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
         self.ready = True
 
+    def _pairs(self, label: str) -> list[tuple[int, int]]:
+        pairs = self.pairs.get(label) if self.pairs is not None else None
+        return [(s.start, s.end) for s in self.doc.spans[label]] if pairs is None else pairs
+
+    def places(self, label: str) -> list[Place]:
+        """The start, end and states of each mention of ``label``, as ``__call__`` works them out."""
+        pairs = self._pairs(label)
+        if not pairs:
+            return []
+        if not self.ready:
+            self._read_doc()
+        idx, ends, length, states, size = self.idx, self.ends, self.length, self.states, len(self.text)
+        made = []
+        for first, last in pairs:
+            start = idx[first] if first < length else size
+            made.append(Place(start, ends[last - 1] if last > first else start, tuple(states.get((label, first, last), ()))))
+        return made
+
     def __call__(self, label: str) -> list[Mention]:
         """The mentions of ``label`` on its token pairs (one loop: a label may have dozens)."""
-        pairs = self.pairs.get(label) if self.pairs is not None else None
-        if pairs is None:
-            pairs = [(s.start, s.end) for s in self.doc.spans[label]]
+        pairs = self._pairs(label)
         if not pairs:
             return []  # most labels have no mention in a document: nothing to read for them
         if not self.ready:

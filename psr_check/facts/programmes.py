@@ -356,7 +356,7 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
             evidence.extend(found[:1])
 
     partner_violence = [m for m in facts.mentions.get("DA_INDICATOR", []) if _counts(m)
-                        and any(p.start >= m.start and p.end <= m.end for p in facts.mentions.get("INTIMATE_PARTNER", []))]
+                        and any(p.start >= m.start and p.end <= m.end for p in facts.places_of("INTIMATE_PARTNER"))]
     # a relationship may be over ("separated in 2024"): historical does not set it aside
     # the offence account: under its heading, or in a headingless report (as DA001 reads it)
     offence_partner = [m for m in facts.mentions.get("PARTNER_LINK", [])
@@ -387,10 +387,10 @@ def partner_context(facts) -> set[str]:
     Shaw" … "threatened to put her through the window") make BBR or Building Choices fit (AP002
     would otherwise tell the author to withdraw it).
     """
-    indicators = [m for m in facts.mentions.get("DA_INDICATOR", []) if not (_SET_ASIDE & set(m.states))] + [
+    indicators = [m for m in facts.places_of("DA_INDICATOR") if not (_SET_ASIDE & set(m.states))] + [
         m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m, _OFFENCE_ACCOUNT)]
     partners = [m for name in ("INTIMATE_PARTNER", "NAMED_PARTNER", "PARTNER_LINK")
-                for m in facts.mentions.get(name, []) if not (_SET_ASIDE & set(m.states))]
+                for m in facts.places_of(name) if not (_SET_ASIDE & set(m.states))]
     return {"intimate_partner_violence"} if indicators and partners else set()
 
 
@@ -523,15 +523,15 @@ def _on_line(facts, mention: Mention, concept: str) -> bool:
     follows its history after a semicolon ("he completed Resolve in 2023 …; repeating it is not proposed")."""
     line_end = facts.text.find("\n", mention.end)
     line_end = len(facts.text) if line_end < 0 else line_end
-    return any(mention.sent_start <= o.start < max(mention.sent_end, line_end) for o in facts.mentions.get(concept, []))
+    return any(mention.sent_start <= o.start < max(mention.sent_end, line_end) for o in facts.places_of(concept))
 
 
 def _has(facts, concept: str) -> bool:
-    return any(not (_SET_ASIDE & set(m.states)) for m in facts.mentions.get(concept, []))
+    return any(not (_SET_ASIDE & set(m.states)) for m in facts.places_of(concept))
 
 
 def _in_clause(facts, mention: Mention, concept: str) -> bool:
-    return any(mention.sent_start <= o.start < mention.sent_end for o in facts.mentions.get(concept, []))
+    return any(mention.sent_start <= o.start < mention.sent_end for o in facts.places_of(concept))
 
 
 def _names(programmes: list[Programme]) -> str:
@@ -543,4 +543,4 @@ def _proposal_present(facts) -> bool:
     if any(s.id == "proposal" for s in facts.sections):
         return True
     return any(not (_SET_ASIDE & set(m.states)) for name in ("PROPOSE_WORD", "SENTENCE_ORDER")
-               for m in facts.mentions.get(name, []))
+               for m in facts.places_of(name))
