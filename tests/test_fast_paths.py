@@ -960,3 +960,23 @@ def test_places_are_where_the_mentions_are(linter, docs):
     mention = Mention(concept="DA_INDICATOR", text="x", start=0, end=1, line=1, section="other")
     made = Facts(text="x", check_mode=linter.check_mode, mentions={"DA_INDICATOR": [mention]})
     assert made.places_of("DA_INDICATOR") == [mention] and made.places_of("SG_ENQUIRY") == []
+
+
+def test_words_counted_as_bytes_equal_the_regex_count(linter):
+    """Words of a text without accented letters counted from its UTF-8 bytes: the same number of
+    words, of English and of other words, as the regex finds."""
+    import re
+    from collections import Counter
+
+    from psr_check.facts.scope import _word_counts
+
+    language = linter.pack.scope.not_english
+    made = ["", "'", "the", "The court's report: £85 a week", "yn y llys, mae'r adroddiad", "café the", "ŵyr yn y tŷ",
+            "naïve\u00a0the\tand\nof", "x\udcffthe y", "i'r ac yr ei", "the’s and–of", "THE AND Ａnd ﬁnd"]
+    for text in TEXTS + made + [" ".join(language.other_words * 3)]:
+        lowered = text.lower()
+        words = re.findall(r"[a-zâêîôûŵŷ']+", lowered)
+        counts = Counter(words)
+        expected = (len(words), sum(counts[w] for w in set(language.english_words)),
+                    sum(counts[w] for w in set(language.other_words)))
+        assert _word_counts(lowered, language.english_words, language.other_words) == expected, text[:60]
