@@ -95,6 +95,8 @@ def programme_calculator(catalogue: ProgrammesFile):
             return [] if low_risk_excluded() else suggest(catalogue, needs, sex(), risk()[0], facts.region, date())
 
         def ineligible() -> list[tuple[Programme, str]]:
+            if not proposed:
+                return []  # nothing proposed: no partner context, sex or risk level to read
             eligible_for = needs | partner_context(facts)
             return [(p, why) for p in proposed
                     for why in [_ineligible(p, eligible_for, sex(), risk()[0], date(), low_risk_cut)] if why]
