@@ -72,10 +72,8 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
     maker = _MentionMaker(doc, facts.text, sections)
-    # a concept with no match (most of them in a document) has no mentions: known without asking
-    empty = [label for label, pairs in maker.pairs.items() if not pairs] if maker.pairs is not None else []
-    facts.mentions = LazyDict(doc.spans, maker, {label: [] for label in empty})  # the rest made when first read
-    facts.places = LazyDict(doc.spans, maker.places, {label: [] for label in empty})
+    facts.mentions = LazyDict(doc.spans, maker)  # made when first read
+    facts.places = LazyDict(doc.spans, maker.places)
     evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))

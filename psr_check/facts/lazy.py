@@ -17,9 +17,8 @@ _UNMADE = object()
 class LazyDict(dict):
     """``make(key)`` gives the value of ``key``, once; keys not given are absent as usual."""
 
-    def __init__(self, keys: Iterable[str] | dict[str, Any], make: Callable[[str], Any],
-                 made: dict[str, Any] | None = None) -> None:
-        super().__init__(made or ())  # values already known (of some of ``keys``), as make would give
+    def __init__(self, keys: Iterable[str] | dict[str, Any], make: Callable[[str], Any]) -> None:
+        super().__init__()
         # a dict's keys are read in place (never changed here): no copy for each document
         self._keys = keys if isinstance(keys, dict) else list(keys)
         self._known = self._keys if isinstance(keys, dict) else set(self._keys)
