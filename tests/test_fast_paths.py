@@ -491,6 +491,11 @@ def test_mentions_equal_what_the_spans_say(linter, docs):
                 fields = mention.model_dump()
                 assert type(mention) is Mention and mention == Mention(**fields)
                 assert mention.model_fields_set == Mention(**fields).model_fields_set == set(fields)
+                plain = Mention(**fields)  # made without validating: the same object in every part
+                assert list(vars(mention).items()) == list(vars(plain).items())
+                assert (mention.__pydantic_extra__, mention.__pydantic_private__) == (None, None) \
+                    == (plain.__pydantic_extra__, plain.__pydantic_private__)
+                assert mention.model_dump_json() == plain.model_dump_json() and mention.model_copy() == plain
                 checked += 1
                 in_heading += mention.in_heading
     assert checked > 500 and in_heading > 10
@@ -676,6 +681,8 @@ def test_scope_notices_equal_one_search_per_phrase(linter):
     phrases = scope.youth.phrases
     made = [f"Report\n{p.upper()}\nName: X" for p in phrases] + [f"Re: {p}s and more" for p in phrases]
     made += [f"Court: x{p}" for p in phrases] + [" ".join(scope.not_english.other_words * 3)]
+    made += [f"{label}: 01/02/{year}\nCourt date: 03/04/2026" for label in scope.youth.dob_labels + ["d.O.b", "BORN", "DATE OF BIRTH"]
+             for year in ("2010", "1990")] + ["Born 1/2/2012. Court 1/3/2026", "DOB 1.2.12 court 1.3.26", "bor n 1/2/2012 1/3/2026"]
     hits = 0
     for text in TEXTS + made:
         got = [n.code for n in scope_notices(text, scope)]
@@ -887,10 +894,143 @@ def test_titles_found_only_after_a_title_equal_the_plain_search():
             "mr. SZYMAŃSKI and Mr Szymański", "Mrs\nKelvin", "Mr Kelvin", "Ms O'Neil", "Mr Smith-Mrs Smith"]
     names = ["Harding", "Lee", "Ivy", "Szymański", "Kelvin", "O'Neil", "Smith", "Smith-Mrs", "Shaw"]
     checked = 0
+    made += ["Mr Smith_x, Mr Smith", "Mr Smithé", "Mr. Smith", "MrSmith", "xMr Smith", "Mr Smith\u0130", "Mr Smith"]
     for text in TEXTS[::3] + made:
-        after = [m.end() for m in p._TITLE.finditer(text)]
+        titles = p.titles_in(text)
+        assert titles == [(m.start(), m.end(), m.group(1)) for m in p._TITLE.finditer(text)]
         for surname in names + p._header_surnames(text[:600]):
             plain = re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
-            assert p._titles_with(text, surname, after) == plain, (surname, text[:80])
+            assert p._titles_with(text, surname, titles) == plain, (surname, text[:80])
             checked += bool(plain)
     assert checked > 10
+
+
+def test_sentences_opening_with_a_pronoun_equal_the_plain_count():
+    """She/He counted where a text, a line or a sentence starts: found first and read back, the
+    counts of the lead-first regexes."""
+    import re
+
+    from psr_check.facts import programmes as p
+
+    made = ["She", "He", "x.She", "x. She", "x.\tShe", "x!  \n She", "?\u2003She", "\nShe", "\n He", " She",
+            "x. Shed", "x. SheHe", "x. She_", "x. Sheé", "x.\u00a0He", "x . He. He", "x,\nHe\n\nHe", "she. she."]
+    for text in TEXTS + made:
+        for word, plain in ((p._SHE, r"(?:^|[.!?]\s+|\n)She\b"), (p._HE, r"(?:^|[.!?]\s+|\n)He\b")):
+            assert p._sentences_opening(text, word) == len(re.findall(plain, text)), (plain, text[:80])
+
+
+def test_matches_tried_where_a_word_starts_equal_finditer():
+    """A pattern tried only where one of its first words starts: finditer's matches, spans and
+    groups, on the corpus and on edges (matches running into the next word, odd characters)."""
+    import re
+
+    from psr_check.facts import programmes as p
+    from psr_check.facts.stretches import matches_starting
+
+    readings = [(p._SCORE, p._SCORE_WORDS), (p._TITLE, p._TITLE_WORDS),
+                (re.compile(r"\bab(?:c ab)?", re.IGNORECASE), ("ab",))]
+    made = ["OGRS3 45%", "ovp: 12 %", "RSR 4.5\n%", "rſr 10%", "oGrS 20%", "xOVP 3%", "OVP OVP 4%", "Mr. Mrs Ms\nMiss x",
+            "Mrs.Ms ", "abc ab abc abab", "ABC AB", "Mr İvy", "MS  Lee"]
+    for text in TEXTS + made:
+        for pattern, words in readings:
+            fast = [(m.span(), m.groups()) for m in matches_starting(pattern, text, words)]
+            assert fast == [(m.span(), m.groups()) for m in pattern.finditer(text)], (pattern.pattern, text[:80])
+
+
+def test_report_dates_found_with_only_month_names_ignoring_case():
+    """The date pattern ignores case in the month names only: what ignoring it throughout finds."""
+    import re
+
+    from psr_check.facts import programmes as p
+
+    plain = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
+                       r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
+    for text in TEXTS + ["3 MAY 2024, 4 may 2024, 5 mAy 2024 and 01/02/2024", "1 ſeptember 2020 x"]:
+        assert [(m.span(), m.groups()) for m in p._DATE.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_check_results_made_without_validating_equal_validated_ones(linter):
+    """Check results are made from fields the engine made itself, without validating them again:
+    each is the object ``CheckResult(**fields)`` gives, in every part pydantic keeps."""
+    from psr_check.models import AllocationRecord, CheckResult
+
+    record = AllocationRecord(registrations=["ADVP"], rosh_level="high")
+    checked = applicable = 0
+    for text in TEXTS[::5]:
+        for result in (linter.lint_text(text), linter.lint_text(text, record=record)):
+            for check in result.checks:
+                plain = CheckResult(**check.model_dump())
+                assert type(check) is CheckResult and check == plain
+                assert list(vars(check).items()) == list(vars(plain).items())
+                assert check.model_fields_set == plain.model_fields_set
+                assert type(check.applicable) is bool and type(check.satisfied) is bool
+                assert check.model_dump_json() == plain.model_dump_json()
+                checked += 1
+                applicable += check.applicable
+    assert 0 < applicable < checked
+
+
+def test_leaves_shared_between_checks_judge_as_leaves_judged_alone(linter, monkeypatch):
+    """Identical concept leaves of different checks share what they found in a document: the
+    same check results and findings as each judging for itself, and sharing does happen."""
+    import psr_check.engine.conditions as conditions
+    import psr_check.engine.evaluate as evaluate
+    from psr_check.engine import evaluate_checks
+    from psr_check.facts import build_facts
+
+    cases = [(text, None, None) for text in TEXTS[::3]] + _rule_test_cases(linter)
+    shared = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    facts = build_facts(linter.nlp(TEXTS[0]), record=None, check_mode=linter.check_mode,
+                        calculators=linter.calculators)
+    evaluate_checks(linter.pack, facts, linter.codes)
+    assert facts.judged and "judged" not in facts.model_dump()
+    for cache in ("_TESTS", "_GATHERS", "_LEAF_KEYS"):
+        monkeypatch.setattr(conditions, cache, {})
+    monkeypatch.setattr(evaluate, "_PLANS", {})
+    monkeypatch.setattr(evaluate, "_RUNS", {})
+    monkeypatch.setattr(conditions, "_leaf_key", lambda cond: None)
+    alone = [linter.lint_text(t, record=r, check_mode=m).model_dump_json() for t, r, m in cases]
+    assert shared == alone
+
+
+def test_places_are_where_the_mentions_are(linter, docs):
+    """The start, end and states read of mentions beside the one judged, made without Mentions:
+    what the Mentions say, for every label of every text; and Facts made without them fall back
+    to the mentions."""
+    from psr_check.facts import Facts, build_facts
+    from psr_check.models import Mention
+
+    placed = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        for label in doc.spans:
+            mentions = facts.mentions[label]
+            assert facts.places_of(label) == [(m.start, m.end, tuple(m.states)) for m in mentions]
+            assert all(type(place.states) is tuple for place in facts.places_of(label))
+            placed += len(mentions)
+        assert facts.places_of("NOT_A_CONCEPT") == []
+    assert placed > 500
+    mention = Mention(concept="DA_INDICATOR", text="x", start=0, end=1, line=1, section="other")
+    made = Facts(text="x", check_mode=linter.check_mode, mentions={"DA_INDICATOR": [mention]})
+    assert made.places_of("DA_INDICATOR") == [mention] and made.places_of("SG_ENQUIRY") == []
+
+
+def test_words_counted_as_bytes_equal_the_regex_count(linter):
+    """Words of a text without accented letters counted from its UTF-8 bytes: the same number of
+    words, of English and of other words, as the regex finds."""
+    import re
+    from collections import Counter
+
+    from psr_check.facts.scope import _word_counts
+
+    language = linter.pack.scope.not_english
+    made = ["", "'", "the", "The court's report: £85 a week", "yn y llys, mae'r adroddiad", "café the", "ŵyr yn y tŷ",
+            "naïve\u00a0the\tand\nof", "x\udcffthe y", "i'r ac yr ei", "the’s and–of", "THE AND Ａnd ﬁnd"]
+    for text in TEXTS + made + [" ".join(language.other_words * 3)]:
+        lowered = text.lower()
+        words = re.findall(r"[a-zâêîôûŵŷ']+", lowered)
+        counts = Counter(words)
+        expected = (len(words), sum(counts[w] for w in set(language.english_words)),
+                    sum(counts[w] for w in set(language.other_words)))
+        assert _word_counts(lowered, language.english_words, language.other_words) == expected, text[:60]

@@ -50,6 +50,7 @@ _DESCRIPTIONS: dict[int, tuple[Condition, str]] = {}
 _KEEPERS: dict[int, tuple[Condition, Keeps]] = {}
 _TESTS: dict[int, tuple[Condition, Test]] = {}
 _GATHERS: dict[int, tuple[Condition, Gather]] = {}
+_LEAF_KEYS: dict[int, tuple[Condition, "str | None"]] = {}
 
 
 def once_per(cache: dict, cond: Any, work):
@@ -159,15 +160,15 @@ def _keeper(cond: Condition) -> Keeps:
         if same_sentence and trigger is None:
             return False  # a trigger from the record has no sentence for a result to sit in
         for other in outside:
-            if any(o.start <= mention.start and mention.end <= o.end for o in facts.mentions.get(other, [])):
+            if any(o.start <= mention.start and mention.end <= o.end for o in facts.places_of(other)):
                 return False
         if with_any and not any(
                 mention.sent_start <= o.start < mention.sent_end and _UNSURE.isdisjoint(o.states)
-                for name in with_any for o in facts.mentions.get(name, [])):
+                for name in with_any for o in facts.places_of(name)):
             return False  # a "not back" beside it is no answer
         if without_any and any(
                 mention.sent_start <= o.start < mention.sent_end
-                for name in without_any for o in facts.mentions.get(name, [])):
+                for name in without_any for o in facts.places_of(name)):
             return False
         if same_sentence:
             return _beside_trigger(mention, facts, trigger, not_across)
@@ -183,7 +184,7 @@ def _beside_trigger(mention: Mention, facts: Facts, trigger: Mention, not_across
     # CSC check – requested" gives the DA check's result to the DA check only
     if not (trigger.sentence_start <= mention.start < trigger.sentence_end):
         return False
-    rivals = [o for name in not_across for o in facts.mentions.get(name, [])
+    rivals = [o for name in not_across for o in facts.places_of(name)
               if trigger.sentence_start <= o.start < trigger.sentence_end
               and not (o.start < trigger.end and trigger.start < o.end)]
     if any(_gap(o, mention) < _gap(trigger, mention) for o in rivals):
@@ -289,18 +290,34 @@ def _compile_test(cond: Condition) -> Test:
 
 
 def _concept_test(cond: Condition) -> Test:
-    """Enough mentions kept? Counting stops at ``min_count``."""
+    """Enough mentions kept? Counting stops at ``min_count``; what an identical leaf of another
+    check found in this document already answers it (``_leaf_key``)."""
     concept, needed, keeps = cond.concept, cond.min_count, once_per(_KEEPERS, cond, _keeper)
+    key = once_per(_LEAF_KEYS, cond, _leaf_key)
 
     def test(facts: Facts, trigger: Mention | None) -> bool:
-        count = 0
+        if key is not None:
+            judged = facts.judged.get(key)
+            if judged is not None:
+                return judged if type(judged) is bool else len(judged) >= needed
+        count, ok = 0, False
         for mention in facts.mentions.get(concept, ()):
             if keeps(mention, facts, trigger):
                 count += 1
                 if count >= needed:
-                    return True
-        return False
+                    ok = True
+                    break
+        if key is not None:
+            facts.judged[key] = ok
+        return ok
     return test
+
+
+def _leaf_key(cond: Condition) -> str | None:
+    """What identifies a concept leaf whose answer is the same beside any trigger (all but
+    ``same_sentence`` leaves), so that checks sharing it (a YAML anchor, the same enquiry asked
+    after in several checks: about one leaf in five) judge it once per document."""
+    return None if cond.same_sentence else "concept " + cond.model_dump_json()
 
 
 def _compile_gather(cond: Condition) -> Gather:
@@ -350,9 +367,18 @@ def _all_gather(parts: tuple[Gather, ...]) -> Gather:
 
 def _concept_gather(cond: Condition) -> Gather:
     concept, needed, keeps = cond.concept, cond.min_count, once_per(_KEEPERS, cond, _keeper)
+    key = once_per(_LEAF_KEYS, cond, _leaf_key)
 
     def gather(facts: Facts, trigger: Mention | None):
-        found = [m for m in facts.mentions.get(concept, ()) if keeps(m, facts, trigger)]
+        judged = facts.judged.get(key) if key is not None else None
+        if judged is False:
+            return False, [], []  # an identical leaf's test found too few
+        if type(judged) is list:
+            found = list(judged)  # a copy: the caller may add to it
+        else:
+            found = [m for m in facts.mentions.get(concept, ()) if keeps(m, facts, trigger)]
+            if key is not None:
+                facts.judged[key] = list(found)
         return (True, found, []) if len(found) >= needed else (False, [], [])
     return gather
 

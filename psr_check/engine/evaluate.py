@@ -17,7 +17,7 @@ import jinja2
 from psr_check.engine.conditions import (Gather, Test, once_per, compiled_gather, compiled_test, evaluate_condition,
                                          uses_same_sentence)
 from psr_check.facts import Facts
-from psr_check.models import CheckResult, Finding, Mention, RecordEvidence, TextEvidence
+from psr_check.models import CheckResult, Finding, Mention, RecordEvidence, TextEvidence, made_as_validated
 from psr_check.pack import RulePack
 from psr_check.pack.schema import Check
 
@@ -48,26 +48,37 @@ def _plan(check: Check) -> _Plan:
 
 
 _PLANS: dict[int, tuple[Check, _Plan]] = {}  # by id with the check itself, as conditions.once_per
-# CheckResult(**fields) without BaseModel.__init__'s wrapper: one per check per document
-_CHECK_RESULT = CheckResult.__pydantic_validator__.validate_python
+_RUNS: dict[int, tuple[RulePack, dict]] = {}  # pack id → (the pack, {codes: what to run})
+
+
+def _to_run(pack: RulePack, codes: set[str] | None) -> list[tuple[Check, _Plan, jinja2.Template]]:
+    """The checks to run with their plans and message templates, in the pack's order: worked out
+    once per rule pack and choice of codes, not for every document."""
+    kept = _RUNS.get(id(pack))
+    if kept is None or kept[0] is not pack:
+        kept = _RUNS[id(pack)] = (pack, {})
+    key = frozenset(codes) if codes is not None else None
+    runs = kept[1].get(key)
+    if runs is None:
+        runs = kept[1][key] = [(check, once_per(_PLANS, check, _plan), pack.templates[check.code])
+                               for check in pack.checks if codes is None or check.code in codes]
+    return runs
 
 
 def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None) -> Evaluation:
     """Run every check (or those in ``codes``) on one document's facts."""
     result = Evaluation()
-    for check in pack.checks:
-        if codes is not None and check.code not in codes:
-            continue
-        plan = once_per(_PLANS, check, _plan)
-        applicable, finding = _run(check, plan, facts, pack.templates[check.code])
+    for check, plan, template in _to_run(pack, codes):
+        applicable, finding = _run(check, plan, facts, template)
         if not applicable and plan.relevant_when is not None:
             applicable = plan.relevant_when(facts, None)
         if check.relevant == "finding" and finding is None:
             applicable = False
-        result.checks.append(_CHECK_RESULT({"code": check.code, "family": check.family,
-                                            "audit_question": check.audit_question,
-                                            "applicable": applicable,
-                                            "satisfied": applicable and finding is None}))
+        applicable = bool(applicable)
+        # CheckResult(**fields), with every field made here of its type: one per check per document
+        result.checks.append(made_as_validated(CheckResult, {
+            "code": check.code, "family": check.family, "audit_question": check.audit_question,
+            "applicable": applicable, "satisfied": applicable and finding is None}))
         if finding is not None:
             result.findings.append(finding)
     return result
@@ -101,14 +112,15 @@ def _tried(check: Check, facts: Facts, trigger: Mention | None) -> list[str]:
 
 def _finding(check: Check, facts: Facts, template: jinja2.Template, mentions: list[Mention],
              when_fields: list[tuple[str, Any]], tried: list[str]) -> Finding:
+    mentions = _unique(mentions)
     evidence: list[Any] = [
         TextEvidence(text=m.text, start=m.start, end=m.end, line=m.line, section=m.section,
                      states=m.states, concept=m.concept)
-        for m in _unique(mentions)
+        for m in mentions
     ]
     row = facts.record.model_extra.get("_row") if facts.record and facts.record.model_extra else None
     evidence += [RecordEvidence(field=f, value=v, row=row) for f, v in when_fields]
-    message = template.render(**_message_context(facts, _unique(mentions), when_fields))
+    message = template.render(**_message_context(facts, mentions, when_fields))
     return Finding(code=check.code, family=check.family, severity=check.severity, title=check.title,
                    message=" ".join(message.split()), fix=check.fix, rationale=check.rationale,
                    references=list(check.references), evidence=evidence, tried=tried)

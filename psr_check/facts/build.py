@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.attrs import IDX, LENGTH
@@ -14,7 +14,15 @@ from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
 from psr_check.facts.lazy import LazyDict
-from psr_check.models import AllocationRecord, Mention, Section
+from psr_check.models import AllocationRecord, Mention, Section, made_as_validated
+
+
+class Place(NamedTuple):
+    """Where a mention is, and its states, as its Mention gives them (tests check they agree)."""
+
+    start: int
+    end: int
+    states: tuple[str, ...]
 
 
 class Facts(BaseModel):
@@ -34,11 +42,27 @@ class Facts(BaseModel):
     derived: dict[str, Any] = Field(default_factory=dict)
     derived_evidence: dict[str, list[Mention]] = Field(default_factory=dict)
     record_sources: dict[str, list[str]] = Field(default_factory=dict)  # fact → record fields it reads
+    # what the engine's leaves found in this document, for identical leaves of other checks to
+    # reuse (engine/conditions.py ``_leaf_key``): kept mentions, or only whether there were enough
+    judged: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    # where each mention of a concept is and its states, without the rest of a Mention (below)
+    places: dict[str, list[Place]] = Field(default_factory=dict, exclude=True, repr=False)
+
+    def places_of(self, concept: str) -> list[Place] | list[Mention]:
+        """The start, end and states of each mention of ``concept``: all a check or fact reads of
+        the mentions beside the one it judges ("a PROPOSE_WORD in its clause", "not inside a
+        DA_ENQUIRY"), made from the concept's token pairs alone. Labels read only this way (a
+        third of the mentions) never become Mentions. Facts made without them: the mentions."""
+        found = self.places.get(concept)
+        return found if found is not None else self.mentions.get(concept, [])
 
     def fact(self, name: str) -> Any:
         """A derived fact by its dotted name ("fine.weeks_to_pay"), or None when not computable."""
-        group, key = name.split(".", 1)
+        group, key = _FACT_NAMES.get(name) or _FACT_NAMES.setdefault(name, tuple(name.split(".", 1)))
         return self.derived.get(group, {}).get(key)
+
+
+_FACT_NAMES: dict[str, tuple[str, str]] = {}  # "fine.total" → ("fine", "total"): split once, read per check
 
 
 def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
@@ -47,7 +71,9 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
-    facts.mentions = LazyDict(doc.spans, _MentionMaker(doc, facts.text, sections))  # made when first read
+    maker = _MentionMaker(doc, facts.text, sections)
+    facts.mentions = LazyDict(doc.spans, maker)  # made when first read
+    facts.places = LazyDict(doc.spans, maker.places)
     evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
@@ -91,11 +117,27 @@ class _MentionMaker:
         self.states = doc.user_data.get("psr_states", {})  # what span._.states reads, without Underscore objects
         self.ready = True
 
+    def _pairs(self, label: str) -> list[tuple[int, int]]:
+        pairs = self.pairs.get(label) if self.pairs is not None else None
+        return [(s.start, s.end) for s in self.doc.spans[label]] if pairs is None else pairs
+
+    def places(self, label: str) -> list[Place]:
+        """The start, end and states of each mention of ``label``, as ``__call__`` works them out."""
+        pairs = self._pairs(label)
+        if not pairs:
+            return []
+        if not self.ready:
+            self._read_doc()
+        idx, ends, length, states, size = self.idx, self.ends, self.length, self.states, len(self.text)
+        made = []
+        for first, last in pairs:
+            start = idx[first] if first < length else size
+            made.append(Place(start, ends[last - 1] if last > first else start, tuple(states.get((label, first, last), ()))))
+        return made
+
     def __call__(self, label: str) -> list[Mention]:
         """The mentions of ``label`` on its token pairs (one loop: a label may have dozens)."""
-        pairs = self.pairs.get(label) if self.pairs is not None else None
-        if pairs is None:
-            pairs = [(s.start, s.end) for s in self.doc.spans[label]]
+        pairs = self._pairs(label)
         if not pairs:
             return []  # most labels have no mention in a document: nothing to read for them
         if not self.ready:
@@ -103,36 +145,33 @@ class _MentionMaker:
         text, idx, ends, length, sections = self.text, self.idx, self.ends, self.length, self.sections
         sentence_starts, section_starts, line_starts, states = \
             self.sentence_starts, self.section_starts, self.line_starts, self.states
+        heading_starts, heading_lines, in_order = self.heading_starts, self.heading_lines, self.headings_in_order
         made = []
         for first, last in pairs:
             start = idx[first] if first < length else len(text)
             end = ends[last - 1] if last > first else start
             sentence_first, sentence_last = sentence_of(sentence_starts, length, first)
             sentence_start, sentence_end = idx[sentence_first], ends[sentence_last - 1]
-            clause_start, clause_end = _clause(text, start, end, sentence_start, sentence_end)
+            # the clause: the sentence cut at semicolons (a list of sources separated by ";" is
+            # several units, so a result in one item does not answer an enquiry in the next)
+            left, right = text.rfind(";", sentence_start, start), text.find(";", end, sentence_end)
             index = bisect_right(section_starts, start) - 1
             section_id = sections[index].id if index >= 0 else "other"  # as section_at
             heading = sections[index].heading if index >= 0 else ""
-            made.append(_MENTION({
+            if in_order:
+                at = bisect_right(heading_starts, start) - 1
+                in_heading = at >= 0 and end <= heading_lines[at][1]
+            else:
+                in_heading = any(h_start <= start and end <= h_end for h_start, h_end in heading_lines)
+            made.append(made_as_validated(Mention, {  # in Mention's field order
                 "concept": label, "text": text[start:end], "start": start, "end": end,
                 "line": bisect_right(line_starts, start), "section": section_id,
                 "states": list(states.get((label, first, last), ())), "heading": heading or section_id,
-                "sent_start": clause_start, "sent_end": clause_end,
+                "sent_start": left + 1 if left >= 0 else sentence_start,
+                "sent_end": right if right >= 0 else sentence_end, "in_heading": in_heading,
                 "sentence_start": sentence_start, "sentence_end": sentence_end,
-                "in_heading": self._in_heading(start, end),
             }))
         return made
-
-    def _in_heading(self, start: int, end: int) -> bool:
-        if not self.headings_in_order:
-            return any(h_start <= start and end <= h_end for h_start, h_end in self.heading_lines)
-        index = bisect_right(self.heading_starts, start) - 1
-        return index >= 0 and end <= self.heading_lines[index][1]
-
-
-# Mention(**fields) validates the same fields in the same way; this skips only BaseModel.__init__'s
-# Python wrapper, a third of a mention's cost (tests check the mentions equal Mention(...)'s)
-_MENTION = Mention.__pydantic_validator__.validate_python
 
 
 def _heading_lines(text: str, sections: list[Section]) -> list[tuple[int, int]]:
@@ -155,11 +194,3 @@ def _line_starts(text: str) -> list[int]:
 
 
 _NEWLINE = re.compile("\n")
-
-
-def _clause(text: str, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
-    """The sentence around a mention, cut at semicolons: a list of sources separated by ";" is
-    several units, so a result in one item does not answer an enquiry in the next."""
-    left = text.rfind(";", sent_start, start)
-    right = text.find(";", end, sent_end)
-    return (left + 1 if left >= 0 else sent_start), (right if right >= 0 else sent_end)

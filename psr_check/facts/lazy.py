@@ -35,7 +35,11 @@ class LazyDict(dict):
         value = dict.get(self, key, _UNMADE)  # made already: the common case, without __missing__
         if value is not _UNMADE:
             return value
-        return self[key] if key in self._known else default
+        if key not in self._known:
+            return default
+        value = self._make(key)  # what __missing__ does, without going through self[key]
+        dict.__setitem__(self, key, value)
+        return value
 
     def __contains__(self, key: object) -> bool:
         return key in self._known

@@ -166,7 +166,7 @@ def _is_proposed(facts, mention: Mention) -> bool:
         return False
     if mention.section == "proposal":
         return True
-    return any(mention.sent_start <= p.start < mention.sent_end for p in facts.mentions.get("PROPOSE_WORD", []))
+    return any(mention.sent_start <= p.start < mention.sent_end for p in facts.places_of("PROPOSE_WORD"))
 
 
 def _set_aside(mention: Mention) -> bool:
@@ -174,7 +174,7 @@ def _set_aside(mention: Mention) -> bool:
 
 
 def _has(facts, concept: str) -> bool:
-    return any(not _set_aside(m) for m in facts.mentions.get(concept, []))
+    return any(not _set_aside(m) for m in facts.places_of(concept))
 
 
 def _amount(match: re.Match) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from psr_check.facts.lazy import lazy_values, once
-from psr_check.facts.stretches import check_words, holds_any, matches_in, stretches_holding
+from psr_check.facts.stretches import check_words, holds_any, matches_in, matches_starting, stretches_holding
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
 
@@ -34,11 +34,13 @@ _PREDICTOR_LEVEL = re.compile(rf"\b(?:OGRS3?|OGRS4|OVP|OGP|RSR|OSP(?:-[A-Z]+)?|S
 _RISK_WORDS = check_words(("risk", "rosh"))
 _PREDICTOR_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr", "osp", "sara", "ror", "offending"))
 _SCORE = re.compile(r"\b(OGRS3?|OGRS4|OVP|OGP|RSR)\b[^0-9\n]{0,12}(\d{1,2}(?:\.\d+)?)\s*%", re.IGNORECASE)
-_SCORE_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr"))  # one is in every match
-_TITLE = re.compile(r"\b(?:Mr|Ms|Mrs|Miss)\.?\s+", re.IGNORECASE)  # a title, up to the name after it
+_SCORE_WORDS = check_words(("ogrs", "ovp", "ogp", "rsr"))  # every match starts with one
+_TITLE = re.compile(r"\b(Mr|Ms|Mrs|Miss)\.?\s+", re.IGNORECASE)  # a title, up to the name after it
+_TITLE_WORDS = ("mr", "ms", "miss")  # every title starts with one ("mrs" with "mr")
 _SEX_LABEL = re.compile(r"\b(?:sex|gender)\s*[:\-]\s*(female|male|f|m)\b", re.IGNORECASE)
-_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(January|February|March|April|May|June|"
-                   r"July|August|September|October|November|December)\s+(\d{4})\b", re.IGNORECASE)
+# only the month names have a case: ignoring it just there lets the search skip to the digits
+_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b|\b(\d{1,2})\s+(?i:(January|February|March|April|May|June|"
+                   r"July|August|September|October|November|December))\s+(\d{4})\b")
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _NEED_LABELS = {
@@ -71,10 +73,12 @@ def programme_calculator(catalogue: ProgrammesFile):
             return stated
 
         def low_risk_excluded() -> bool:
-            if low_risk_cut is not None and date() is not None and date() < low_risk_cut:
-                return False
+            """Low risk, unless the report predates the cut. The level first: most drafts state a
+            higher one, and then the report's date (a search of the header) is not needed."""
             # "is the highest stated level low" settles at the first higher level found
-            return risk()[0] == "low" if risk.made() else stated_risk_is_low(facts, scores())
+            if not (risk()[0] == "low" if risk.made() else stated_risk_is_low(facts, scores())):
+                return False
+            return not (low_risk_cut is not None and date() is not None and date() < low_risk_cut)
 
         def indicated() -> bool:
             """A need calling for a programme, not excluded at low risk, with no custody proposed.
@@ -91,6 +95,8 @@ def programme_calculator(catalogue: ProgrammesFile):
             return [] if low_risk_excluded() else suggest(catalogue, needs, sex(), risk()[0], facts.region, date())
 
         def ineligible() -> list[tuple[Programme, str]]:
+            if not proposed:
+                return []  # nothing proposed: no partner context, sex or risk level to read
             eligible_for = needs | partner_context(facts)
             return [(p, why) for p in proposed
                     for why in [_ineligible(p, eligible_for, sex(), risk()[0], date(), low_risk_cut)] if why]
@@ -197,8 +203,9 @@ def risk_levels_by_kind(facts, predictors: Predictors, kinds: Iterable[str] | No
 
 
 def percentage_scores(text: str) -> list[tuple[str, str]]:
-    """``_SCORE.findall(text)``: (predictor, percentage) pairs, "OGRS3 45%"; none without a name."""
-    return _SCORE.findall(text) if holds_any(text, _SCORE_WORDS) else []
+    """``_SCORE.findall(text)``: (predictor, percentage) pairs, "OGRS3 45%", tried only where a
+    predictor's name starts."""
+    return [match.group(1, 2) for match in matches_starting(_SCORE, text, _SCORE_WORDS)]
 
 
 def _level(word: str) -> str:
@@ -256,11 +263,11 @@ def person_sex(facts) -> str:
     label = _SEX_LABEL.search(header) if holds_any(header, ("sex", "gender")) else None
     if label:
         return "female" if label.group(1).lower().startswith("f") else "male"
-    after_titles: list[int] | None = None
+    titles_here: list[tuple[int, int, str]] | None = None
     for surname in _header_surnames(header):
-        if after_titles is None:
-            after_titles = [m.end() for m in _TITLE.finditer(text)]
-        titles = _titles_with(text, surname, after_titles)
+        if titles_here is None:
+            titles_here = titles_in(text)
+        titles = _titles_with(text, surname, titles_here)
         if titles:
             female = sum(t.lower() in ("ms", "mrs", "miss") for t in titles)
             if female != len(titles) - female:
@@ -274,20 +281,60 @@ def person_sex(facts) -> str:
         return "male" if name_line.group(1).lower() == "mr" else "female"
     # sentences usually open with the person the report is about: "She pushed him …" (each
     # pattern is read only when its word is in the text at all)
-    she = len(re.findall(r"(?:^|[.!?]\s+|\n)She\b", text)) if "She" in text else 0
-    he = len(re.findall(r"(?:^|[.!?]\s+|\n)He\b", text)) if "He" in text else 0
+    she, he = _sentences_opening(text, _SHE), _sentences_opening(text, _HE)
     return "female" if she > he else "male"
 
 
-def _titles_with(text: str, surname: str, after_titles: list[int]) -> list[str]:
-    """The titles written before ``surname`` ("Mr Harding", "MRS. HARDING"). The regex, new for
-    each person, is compiled and run only when some title in the text (``after_titles``: where
-    each ends) is followed by the name, as lower() tells for ASCII (anything else is left to it)."""
-    name = surname.lower()
-    if not any(not (name.isascii() and text[end:end + len(surname)].isascii())
-               or text[end:end + len(surname)].lower() == name for end in after_titles):
-        return []
-    return re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+_SHE, _HE = re.compile(r"She\b"), re.compile(r"He\b")  # a literal first: the search skips to it
+
+
+def _sentences_opening(text: str, word: re.Pattern) -> int:
+    """``len(re.findall(r"(?:^|[.!?]\\s+|\\n)She\\b", text))`` for ``word`` = ``She\\b``: the word
+    where a text, a line or (after an end mark and white space) a sentence starts. The word is
+    found first and what stands before it read back, instead of trying the lead at every character."""
+    count = 0
+    for match in word.finditer(text):
+        at = match.start()
+        if at == 0 or text[at - 1] == "\n":
+            count += 1
+            continue
+        before = at - 1
+        while before >= 0 and text[before].isspace():  # what \s matches in a str pattern
+            before -= 1
+        count += before < at - 1 and before >= 0 and text[before] in ".!?"
+    return count
+
+
+def titles_in(text: str) -> list[tuple[int, int, str]]:
+    """Every title in the text ("Mr", "MRS."), where it starts and where its white space ends."""
+    return [(m.start(), m.end(), m.group(1)) for m in matches_starting(_TITLE, text, _TITLE_WORDS)]
+
+
+def _titles_with(text: str, surname: str, titles: list[tuple[int, int, str]]) -> list[str]:
+    """The titles written before ``surname`` ("Mr Harding", "MRS. HARDING"): what
+    ``re.findall(rf"\\b(Mr|Ms|Mrs|Miss)\\.?\\s+{re.escape(surname)}\\b", text, re.IGNORECASE)`` gives,
+    read from the titles found once per text (``titles_in``), each followed by the name as
+    lower() tells for ASCII, then a word boundary; a match resumes the search after the name.
+    A name or a text after a title that is not ASCII is left to that regex (lower() cannot tell)."""
+    name, size = surname.lower(), len(surname)
+    if not name.isascii() or not all(text[end:end + size].isascii() for _, end, _ in titles):
+        return re.findall(rf"\b(Mr|Ms|Mrs|Miss)\.?\s+{re.escape(surname)}\b", text, re.IGNORECASE)
+    found: list[str] = []
+    searched_to = 0
+    for start, end, title in titles:
+        if start < searched_to:
+            continue  # inside the last match
+        if text[end:end + size].lower() == name and _word_boundary(text, end + size):
+            found.append(title)
+            searched_to = end + size
+    return found
+
+
+def _word_boundary(text: str, at: int) -> bool:
+    """``\\b`` at ``at`` (a word character on one side only), as a str pattern judges it."""
+    def word(char: str) -> bool:
+        return char.isalnum() or char == "_"
+    return word(text[at - 1]) != (at < len(text) and word(text[at]))
 
 
 def _header_surnames(header: str) -> list[str]:
@@ -311,7 +358,7 @@ def offence_needs(facts) -> tuple[set[str], list[Mention]]:
             evidence.extend(found[:1])
 
     partner_violence = [m for m in facts.mentions.get("DA_INDICATOR", []) if _counts(m)
-                        and any(p.start >= m.start and p.end <= m.end for p in facts.mentions.get("INTIMATE_PARTNER", []))]
+                        and any(p.start >= m.start and p.end <= m.end for p in facts.places_of("INTIMATE_PARTNER"))]
     # a relationship may be over ("separated in 2024"): historical does not set it aside
     # the offence account: under its heading, or in a headingless report (as DA001 reads it)
     offence_partner = [m for m in facts.mentions.get("PARTNER_LINK", [])
@@ -342,10 +389,10 @@ def partner_context(facts) -> set[str]:
     Shaw" … "threatened to put her through the window") make BBR or Building Choices fit (AP002
     would otherwise tell the author to withdraw it).
     """
-    indicators = [m for m in facts.mentions.get("DA_INDICATOR", []) if not (_SET_ASIDE & set(m.states))] + [
+    indicators = [m for m in facts.places_of("DA_INDICATOR") if not (_SET_ASIDE & set(m.states))] + [
         m for m in facts.mentions.get("PERSONAL_OFFENCE", []) if _counts(m, _OFFENCE_ACCOUNT)]
     partners = [m for name in ("INTIMATE_PARTNER", "NAMED_PARTNER", "PARTNER_LINK")
-                for m in facts.mentions.get(name, []) if not (_SET_ASIDE & set(m.states))]
+                for m in facts.places_of(name) if not (_SET_ASIDE & set(m.states))]
     return {"intimate_partner_violence"} if indicators and partners else set()
 
 
@@ -478,15 +525,15 @@ def _on_line(facts, mention: Mention, concept: str) -> bool:
     follows its history after a semicolon ("he completed Resolve in 2023 …; repeating it is not proposed")."""
     line_end = facts.text.find("\n", mention.end)
     line_end = len(facts.text) if line_end < 0 else line_end
-    return any(mention.sent_start <= o.start < max(mention.sent_end, line_end) for o in facts.mentions.get(concept, []))
+    return any(mention.sent_start <= o.start < max(mention.sent_end, line_end) for o in facts.places_of(concept))
 
 
 def _has(facts, concept: str) -> bool:
-    return any(not (_SET_ASIDE & set(m.states)) for m in facts.mentions.get(concept, []))
+    return any(not (_SET_ASIDE & set(m.states)) for m in facts.places_of(concept))
 
 
 def _in_clause(facts, mention: Mention, concept: str) -> bool:
-    return any(mention.sent_start <= o.start < mention.sent_end for o in facts.mentions.get(concept, []))
+    return any(mention.sent_start <= o.start < mention.sent_end for o in facts.places_of(concept))
 
 
 def _names(programmes: list[Programme]) -> str:
@@ -498,4 +545,4 @@ def _proposal_present(facts) -> bool:
     if any(s.id == "proposal" for s in facts.sections):
         return True
     return any(not (_SET_ASIDE & set(m.states)) for name in ("PROPOSE_WORD", "SENTENCE_ORDER")
-               for m in facts.mentions.get(name, []))
+               for m in facts.places_of(name))

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from psr_check.facts.stretches import holds_any, lower_once
 from psr_check.models import ScopeNotice
 from psr_check.pack.scope import ScopeFile
 
@@ -27,6 +28,7 @@ class _YouthReading:
     phrase_regex: re.Pattern | None   # every phrase, as whole words
     age_patterns: tuple[re.Pattern, ...]
     birth_date: re.Pattern | None     # a labelled date of birth
+    birth_labels: tuple[str, ...] | None  # every match of it holds one of these (lower case); None: unknown
 
 
 _READINGS: dict[int, tuple[ScopeFile, _YouthReading]] = {}  # id → (the scope, kept so ids stay unique; reading)
@@ -42,7 +44,10 @@ def _youth_reading(scope: ScopeFile) -> _YouthReading:
         regex = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
         labels = "|".join(re.escape(l) for l in sorted(youth.dob_labels, key=len, reverse=True))
         birth = re.compile(rf"(?:{labels})\s*[:\-]?\s*{_DATE.pattern}", flags=re.IGNORECASE) if labels else None
-        reading = _YouthReading(phrases, regex, tuple(re.compile(p, re.IGNORECASE) for p in youth.age_patterns), birth)
+        # a label that is not ASCII may match a text lower() cannot find it in: then search always
+        birth_labels = tuple(l.lower() for l in youth.dob_labels) if all(l.isascii() for l in youth.dob_labels) else None
+        reading = _YouthReading(phrases, regex, tuple(re.compile(p, re.IGNORECASE) for p in youth.age_patterns), birth,
+                                birth_labels)
         cached = _READINGS[id(scope)] = (scope, reading)
     return cached[1]
 
@@ -59,6 +64,8 @@ def _is_youth(text: str, scope: ScopeFile) -> bool:
         match = pattern.search(header)
         if match and int(match.group(1)) < scope.youth.adult_age:
             return True
+    if reading.birth_labels is not None and not holds_any(header, reading.birth_labels):
+        return False  # no label, so no labelled date of birth: the search would find none
     age = _age_from_birth_date(header, scope.youth.dob_labels, reading.birth_date)
     return age is not None and age < scope.youth.adult_age
 
@@ -96,11 +103,41 @@ def _to_date(day: str, month: str, year: str):
         return None
 
 
+_WORD = re.compile(r"[a-zâêîôûŵŷ']+")
+_ACCENTED = "âêîôûŵŷ"  # the word letters that are not ASCII
+# every byte an ASCII word letter stays, every other byte (each of a character not ASCII) a space
+_WORD_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz'" else 32 for c in range(256))
+
+
 def _not_english(text: str, scope: ScopeFile) -> bool:
-    words = re.findall(r"[a-zâêîôûŵŷ']+", text.lower())
-    if len(words) < scope.not_english.min_words:
+    language = scope.not_english
+    n_words, n_english, n_other = _word_counts(lower_once(text)[0], language.english_words, language.other_words)
+    if n_words < language.min_words:
         return False
-    counts = Counter(words)  # each distinct word looked up once
-    n_english = sum(counts[w] for w in set(scope.not_english.english_words) & counts.keys())
-    n_other = sum(counts[w] for w in set(scope.not_english.other_words) & counts.keys())
-    return n_other > scope.not_english.other_ratio * max(n_english, 1)
+    return n_other > language.other_ratio * max(n_english, 1)
+
+
+def _word_counts(lowered: str, english: list[str], other: list[str]) -> tuple[int, int, int]:
+    """How many words ``_WORD.findall(lowered)`` finds, and how many of them are ``english`` and
+    ``other`` words. A text without accented letters has only ASCII words: mapping every other
+    byte of its UTF-8 to a space and splitting gives the same words, as bytes, at C speed."""
+    if any(letter in lowered for letter in _ACCENTED):
+        words = _WORD.findall(lowered)
+        counts = Counter(words)  # each distinct word looked up once
+        return (len(words), sum(counts[w] for w in set(english) & counts.keys()),
+                sum(counts[w] for w in set(other) & counts.keys()))
+    runs = lowered.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split()
+    wanted = _as_bytes(english), _as_bytes(other)
+    return len(runs), sum(map(wanted[0].__contains__, runs)), sum(map(wanted[1].__contains__, runs))
+
+
+_BYTE_WORDS: dict[tuple[str, ...], frozenset[bytes]] = {}
+
+
+def _as_bytes(words: list[str]) -> frozenset[bytes]:
+    """The words as UTF-8, kept per list of words (a rule pack's)."""
+    key = tuple(words)
+    found = _BYTE_WORDS.get(key)
+    if found is None:
+        found = _BYTE_WORDS[key] = frozenset(w.encode("utf-8", "surrogatepass") for w in words)
+    return found

@@ -31,12 +31,25 @@ def check_words(words: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
+_LAST_READ: tuple[str, str, bool] = ("", "", False)  # the text last read, lower-cased, and whether it is odd
+
+
+def lower_once(text: str) -> tuple[str, bool]:
+    """``text.lower()`` and whether the text holds a character that folds unlike lower(), worked
+    out once for the text last asked about: one draft's facts read the same text many times."""
+    global _LAST_READ
+    last = _LAST_READ  # one read of one tuple: a text and what was worked out from it stay together
+    if last[0] is not text:
+        last = _LAST_READ = (text, text.lower(), bool(_FOLDS_UNLIKE_LOWER.search(text)))
+    return last[1], last[2]
+
+
 def stretches_holding(text: str, words: tuple[str, ...] | None) -> list[tuple[int, int]]:
     """The stretches between full stops holding any of ``words`` in any case, in text order; the
     whole text when ``words`` is None or the text holds a character that folds unlike lower()."""
-    if words is None or _FOLDS_UNLIKE_LOWER.search(text):
+    lowered, odd = lower_once(text)
+    if words is None or odd:
         return [(0, len(text))]
-    lowered = text.lower()
     stretches: set[tuple[int, int]] = set()
     for word in words:
         at = lowered.find(word)
@@ -56,6 +69,31 @@ def holds_any(text: str, words: tuple[str, ...]) -> bool:
         return True
     lowered = text.lower()
     return any(word in lowered for word in words)
+
+
+def matches_starting(pattern: re.Pattern, text: str, words: tuple[str, ...]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a pattern whose every match starts with one of ``words`` in
+    any case ("OGRS3 45%", "Mr Harding"): the pattern is tried only where one of them starts, in
+    text order, and after a match only from its end on, as finditer goes. ``match`` at a position
+    sees the characters before it, so a leading ``\\b`` is judged as in a whole-text search."""
+    lowered, odd = lower_once(text)
+    if odd:
+        yield from pattern.finditer(text)
+        return
+    starts: set[int] = set()
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = lowered.find(word, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue  # inside the last match: finditer goes on from its end
+        match = pattern.match(text, at)
+        if match:
+            end = max(match.end(), at + 1)
+            yield match
 
 
 def matches_in(pattern: re.Pattern, text: str, stretches: list[tuple[int, int]]) -> Iterator[re.Match]:
