@@ -187,13 +187,19 @@ def test_word_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
 
 
 def test_token_columns_kept_on_the_doc_are_what_to_array_reads(nlp, docs):
-    """The context matcher reuses the columns the concept matcher read: the same values."""
-    from psr_check.annotate.anchored import COLUMNS
+    """The sentence and matching components reuse the columns psr_lemma read and wrote and those
+    the concept matcher read: the same values as the finished Doc holds."""
+    from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH
 
-    for doc in docs[:20]:
+    from psr_check.annotate.anchored import COLUMNS
+    from psr_check.annotate.lemma import SHORT
+
+    for doc in docs[:20] + [doc for doc in docs if len(doc) > 3000]:
         kept = doc.user_data.get(COLUMNS, {})
         if len(doc):
             assert kept and sorted(kept) == sorted(set(kept))
+        if len(doc) > SHORT:
+            assert {ORTH, LOWER, IS_SPACE, LEMMA, NORM} <= set(kept)
         for attr, column in kept.items():
             assert column.tolist() == doc.to_array([attr]).tolist()
         fresh = nlp(doc.text)
