@@ -239,13 +239,19 @@ def test_matchers_sharing_a_lexicon_match_as_each_alone(nlp, docs):
 
 
 def test_token_columns_kept_on_the_doc_are_what_to_array_reads(nlp, docs):
-    """The context matcher reuses the columns the concept matcher read: the same values."""
-    from psr_check.annotate.anchored import COLUMNS
+    """The sentence and matching components reuse the columns psr_lemma read and wrote and those
+    the concept matcher read: the same values as the finished Doc holds."""
+    from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH
 
-    for doc in docs[:20]:
+    from psr_check.annotate.anchored import COLUMNS
+    from psr_check.annotate.lemma import SHORT
+
+    for doc in docs[:20] + [doc for doc in docs if len(doc) > 3000]:
         kept = doc.user_data.get(COLUMNS, {})
         if len(doc):
             assert kept and sorted(kept) == sorted(set(kept))
+        if len(doc) > SHORT:
+            assert {ORTH, LOWER, IS_SPACE, LEMMA, NORM} <= set(kept)
         for attr, column in kept.items():
             assert column.tolist() == doc.to_array([attr]).tolist()
         fresh = nlp(doc.text)
@@ -413,11 +419,55 @@ def test_context_states_equal_the_plain_way_for_every_mention(nlp, docs, plain_c
     checked = stated = overlapping = 0
     for doc in docs:
         expected = _plain_context_states(tagger, doc, plain_cue_matchers)
-        assert doc.user_data.get("psr_states", {}) == expected
+        assert doc.user_data.get("psr_states", {}) == _stated(expected)
         checked += len(expected)
         stated += sum(bool(states) for states in expected.values())
         overlapping += any(_conflicts(tagger._cues(doc)))
     assert checked > 500 and stated > 200 and overlapping > 5
+
+
+def test_terminator_marks_are_where_the_plain_terminators_start(nlp, docs, plain_cue_matchers):
+    """Terminators of one word are looked up in the NORM column, those of several found by the
+    tagger's PhraseMatcher: together, per group, the tokens a PhraseMatcher of every terminator
+    finds."""
+    tagger, terminators = nlp.get_pipe("psr_context"), plain_cue_matchers[3]
+    strings = nlp.vocab.strings
+    marked = 0
+    for doc in docs:
+        marks = tagger._stop_marks(doc, tagger.phrases(doc))
+        expected: dict = {}
+        for match_id, start, _ in terminators(doc):
+            key = strings[match_id]
+            expected.setdefault(None if key == "stop" else int(key[4:]), set()).add(start)
+        for group, bit in tagger.stop_bits.items():
+            assert {i for i, mark in enumerate(marks) if mark & bit} == expected.get(group, set())
+        marked += sum(map(bool, marks))
+    assert marked > 1000 and len(tagger.stop_bits) > 3 and tagger.stop_groups  # one-word and longer ones
+
+
+def test_a_one_word_terminator_that_is_also_a_cue_stays_a_phrase(nlp):
+    """Such a word stays in the PhraseMatcher (so the cues' matches keep their order) and still
+    ends scopes."""
+    from psr_check.annotate.context import ContextTagger
+
+    context = {"cues": [{"category": "negated", "direction": "forward", "max_scope": 8,
+                         "literals": ["no", "nor"], "stop_at": ["nor", "and"], "patterns": [[{"LOWER": "nope"}]]}],
+               "pseudo": [], "terminators": ["but", "apart from"]}
+    tagger = ContextTagger(nlp, "test_context", context=context, concepts=["DA_ENQUIRY"], section_states={})
+    strings = nlp.vocab.strings
+    assert set(tagger.stop_words) == {strings["and"], strings["but"]}
+    assert {strings[key]: group for key, group in tagger.stop_groups.items()} == {"stop0": 0, "stop": None}
+    doc = nlp("no DA check nor PNC and no reply but apart from that")
+    marks = tagger._stop_marks(doc, tagger.phrases(doc))
+    assert [i for i, mark in enumerate(marks) if mark] == [3, 5, 8, 9]
+    assert [marks[i] for i in (3, 5, 8, 9)] == [2, 2, 1, 1]
+    assert [(cue.start, cue.end) for cue in tagger._cues(doc)] == [(0, 1), (3, 4), (6, 7)]
+
+
+def _stated(states: dict) -> dict:
+    """The mentions with some state: those psr_states has an entry for (``get(key, ())`` gives
+    the others' empty states)."""
+    return {key: found for key, found in states.items() if found}
 
 
 def test_context_states_of_short_texts(nlp, plain_cue_matchers):
@@ -426,10 +476,13 @@ def test_context_states_of_short_texts(nlp, plain_cue_matchers):
     tagger = nlp.get_pipe("psr_context")
     implied = nlp("Previous convictions\nHe was convicted of assault.")  # a section's state, no cue
     assert set(implied.user_data["psr_states"].values()) == {("historical",)}
-    assert implied.user_data["psr_states"] == _plain_context_states(tagger, implied, plain_cue_matchers)
+    assert implied.user_data["psr_states"] == _stated(_plain_context_states(tagger, implied, plain_cue_matchers))
     cued = nlp("The police DA check is not yet back.")
     assert cued.user_data["psr_states"][("DA_ENQUIRY", 1, 3)] == ("pending",)
-    assert cued.user_data["psr_states"] == _plain_context_states(tagger, cued, plain_cue_matchers)
+    assert cued.user_data["psr_states"] == _stated(_plain_context_states(tagger, cued, plain_cue_matchers))
+    assert cued.spans["DA_ENQUIRY"][0]._.states == ("pending",)
+    unstated = nlp("The police DA check came back today.")
+    assert unstated.user_data["psr_states"] == {} and unstated.spans["DA_ENQUIRY"][0]._.states == ()
 
 
 def test_concept_spans_filter_like_spacy(nlp):

@@ -11,24 +11,25 @@ A cue only ever reaches a mention in its own sentence, and most sentences hold n
 cues are filed by sentence once per document, and a mention in a sentence without one takes its
 section's states straight away. How far each cue reaches (its scope cut by the sentence and the
 terminators) is worked out once per cue, and which overlapping cues hide which once per set of
-cue groups that concepts allow, not once per mention.
+cue groups that concepts allow, not once per mention. ``doc.user_data["psr_states"]`` holds the
+states of the mentions that have some; ``.get((concept, start, end), ())`` reads any mention's.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import defaultdict
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IDX
+from spacy.attrs import IDX, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from psr_check.annotate.anchored import AnchoredMatcher
+from psr_check.annotate.anchored import AnchoredMatcher, token_columns
 from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sentences import sentence_starts
+
+_END = int(numpy.iinfo(numpy.uint64).max)  # ends the sorted NORMs of terminators: every search lands in range
 
 
 def _get_states(span: Span) -> tuple[str, ...]:
@@ -58,23 +59,47 @@ class ContextTagger:
         self.section_states = section_states
         # the states a section implies, as a mention with no cue gets them (sorted, no repeats)
         self.implied = {sid: tuple(sorted(set(states))) for sid, states in section_states.items()}
-        # literal cues, pseudo-cues and terminators: one PhraseMatcher, so one pass over the text
+        # literal cues, pseudo-cues and terminators of several words: one PhraseMatcher, so one
+        # pass over the text; terminators of one word ("but", ",", "and": most of what it would
+        # find) are looked up in the document's NORM column instead (see _stop_marks)
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self.cue_patterns = AnchoredMatcher(nlp.vocab, validate=True)
         self.cue_groups: dict[int, tuple[int, ...]] = {}  # match id -> the cue groups it stands for
         self.stop_groups: dict[int, int | None] = {}  # match id -> the group it stops (None: every one)
+        self.stop_words: dict[int, int] = {}  # a one-word terminator's NORM -> the scopes it ends, as bits
+        self.stop_bits: dict[int | None, int] = {None: 1}  # cue group (None: every one) -> its bit
+        cue_phrases = [t for g in self.groups for t in (g.get("literals") or [])] + list(context.get("pseudo", []))
+        stop_phrases = list(context.get("terminators", [])) + [t for g in self.groups for t in (g.get("stop_at") or [])]
+        phrase_docs = {t: lemmatise(nlp.make_doc(t)) for t in cue_phrases + stop_phrases}
+        cue_words = {tuple(phrase_docs[t].to_array(NORM).tolist()) for t in cue_phrases}
 
         def add(key: str, phrases: list[str]) -> int:
-            self.phrases.add(key, [lemmatise(nlp.make_doc(t)) for t in phrases])
+            self.phrases.add(key, [phrase_docs[t] for t in phrases])
             return strings.add(key)
+
+        def add_stops(key: str, group: int | None, phrases: list[str]) -> None:
+            bit = self.stop_bits.setdefault(group, 1 << len(self.stop_bits))
+            several = []  # a one-word terminator that is also a cue keeps to the PhraseMatcher, so
+            for phrase in phrases:  # the cues' matches stay in the order they were in
+                words = phrase_docs[phrase].to_array(NORM).tolist()
+                if len(words) == 1 and tuple(words) not in cue_words:
+                    self.stop_words[words[0]] = self.stop_words.get(words[0], 0) | bit
+                else:
+                    several.append(phrase)
+            if several:
+                self.stop_groups[add(key, several)] = group
 
         for index, group in enumerate(self.groups):
             if group.get("literals"):
                 self.cue_groups[add(f"cue{index}", group["literals"])] = (index,)
             if group.get("stop_at"):
-                self.stop_groups[add(f"stop{index}", group["stop_at"])] = index
+                add_stops(f"stop{index}", index, group["stop_at"])
         self.pseudo_id = add("pseudo", context.get("pseudo", []))
-        self.stop_groups[add("stop", context.get("terminators", []))] = None
+        add_stops("stop", None, context.get("terminators", []))
+        # the one-word terminators' NORMs, sorted, and the bits of each (the end marker has none)
+        self.stop_norms = numpy.array(sorted(self.stop_words) + [_END], dtype=numpy.uint64)
+        self.stop_word_bits = numpy.array([self.stop_words[w] for w in sorted(self.stop_words)] + [0],
+                                          dtype=object if len(self.stop_bits) > 63 else numpy.uint64)
         for key, (patterns, groups) in self._shared_patterns().items():
             self.cue_patterns.add(key, patterns)
             self.cue_groups[strings.add(key)] = groups
@@ -97,6 +122,10 @@ class ContextTagger:
         return keyed
 
     def __call__(self, doc: Doc) -> Doc:
+        """Every mention's states in ``doc.user_data["psr_states"]``, by (concept, start, end).
+        Only mentions with some state have an entry (``.get(key, ())`` reads the others): five
+        in six have none, and a tuple kept per mention until the Doc goes is work for Python's
+        garbage collector."""
         states = doc.user_data.setdefault("psr_states", {})
         pairs_of = doc.user_data.get(PAIRS)  # what doc.spans holds, as (start, end) pairs
         if pairs_of is None:  # spans set some other way
@@ -108,11 +137,13 @@ class ContextTagger:
         phrases = self.phrases(doc)
         cues = self._cues(doc, phrases)
         if not cues:
-            for cid, pairs in mentioned:
-                states.update(((cid, start, end), implied[start]) for start, end in pairs)
+            if implied is not None:
+                for cid, pairs in mentioned:
+                    states.update(((cid, start, end), implied[start]) for start, end in pairs if implied[start])
             return doc
+        implied = implied or [()] * len(doc)
         sentence_of = _sentence_bounds(doc)
-        reaches = self._reaches(cues, sentence_of, self._stops(phrases))
+        reaches = self._reaches(cues, sentence_of, self._stop_marks(doc, phrases))
         nearby_at = _cues_by_token(cues, sentence_of)
         conflicts = _conflicts(cues)
         hidden: dict[tuple[int, ...], frozenset[int]] = {}  # per set of cue groups: cues a longer one hides
@@ -125,8 +156,10 @@ class ContextTagger:
             hides = hidden[groups]
             for start, end in pairs:
                 nearby = nearby_at[start]
-                states[(cid, start, end)] = implied[start] if nearby is None else mention_states(
+                found = implied[start] if nearby is None else mention_states(
                     cid, start, end, implied[start], nearby, reaches, allowed, hides, parts)
+                if found:
+                    states[(cid, start, end)] = found
         return doc
 
     def _allowed(self, label: str) -> tuple[int, ...]:
@@ -135,13 +168,14 @@ class ContextTagger:
                      if not (group.get("only_concepts") and label not in group["only_concepts"])
                      and label not in group.get("skip_concepts", []))
 
-    def _implied_at(self, doc: Doc) -> list[tuple[str, ...]]:
+    def _implied_at(self, doc: Doc) -> list[tuple[str, ...]] | None:
         """Per token, the states its section implies ("Previous convictions" ⇒ historical), found
-        for every token with one numpy search instead of a bisection per mention."""
+        for every token with one numpy search instead of a bisection per mention; None when no
+        section of the document implies any."""
         sections = doc._.sections or []
         per_section = [self.implied.get(s.id, ()) for s in sections] + [self.implied.get("other", ())]
         if not any(per_section):
-            return [()] * len(doc)
+            return None
         chars = doc.to_array(IDX).astype(numpy.int64)
         starts = numpy.array([s.start for s in sections], dtype=numpy.int64)
         index = numpy.searchsorted(starts, chars, side="right") - 1  # -1 (before the first): "other"
@@ -171,37 +205,46 @@ class ContextTagger:
                 covering.setdefault(token, []).append((start, end))
         return kept
 
-    def _stops(self, phrases: list[tuple[int, int, int]]) -> dict[int, list[int]]:
-        """Per cue group, the sorted token indices where a terminator of its scope starts: the
-        terminators of every cue and those of the group's own ``stop_at`` (``phrases`` are
-        ``self.phrases(doc)``)."""
-        found: dict[int | None, list[int]] = {}
-        stop_groups = self.stop_groups
+    def _stop_marks(self, doc: Doc, phrases: list[tuple[int, int, int]]) -> list[int]:
+        """Per token, which scopes a terminator starting there ends, as bits (``stop_bits``): bit 0
+        for the terminators of every cue, another for each group's own ``stop_at``. Those of one
+        word are found with one numpy search of the document's NORM column; those of several in
+        ``phrases`` (``self.phrases(doc)``)."""
+        norm = token_columns(doc, [NORM])[NORM]
+        where = self.stop_norms.searchsorted(norm)
+        marks = (self.stop_word_bits[where] * (self.stop_norms[where] == norm)).tolist()
+        stop_groups, stop_bits = self.stop_groups, self.stop_bits
         for match_id, start, _ in phrases:
             if match_id in stop_groups:
-                found.setdefault(stop_groups[match_id], []).append(start)
-        common = sorted(found.pop(None, []))
-        return defaultdict(lambda: common, {group: sorted(common + own) for group, own in found.items()})
+                marks[start] |= stop_bits[stop_groups[match_id]]
+        return marks
 
-    def _reaches(self, cues: list[Cue], sentence_of: list[tuple[int, int]], stops: dict[int, list[int]]) -> list[Reach]:
+    def _reaches(self, cues: list[Cue], sentence_of: list[tuple[int, int]], marks: list[int]) -> list[Reach]:
         """Per cue, where a mention must start (forward) or end (backward) to be in its scope:
-        within its reach, in its sentence, with no terminator between. The same for every
-        concept, so worked out once per cue instead of once per mention."""
+        within its reach, in its sentence, with no terminator between (``marks`` are
+        ``_stop_marks``; a scope is a few tokens, so they are read one by one). The same for
+        every concept, so worked out once per cue instead of once per mention."""
         reaches = []
         for cue in cues:
             group = self.groups[cue.group]
             direction, reach = group["direction"], group.get("max_scope", 8)
             s_start, s_end = sentence_of[cue.start]
-            group_stops = stops[cue.group]
+            stops = self.stop_bits[None] | self.stop_bits.get(cue.group, 0)
             forward = backward = (0, 0)  # empty ranges
             if direction != "backward":  # start in [cue end, the first terminator at or after it]
-                after = bisect_left(group_stops, cue.end)
-                first_stop = group_stops[after] if after < len(group_stops) else s_end
-                forward = (cue.end, min(s_end, cue.end + reach, first_stop + 1))
+                end = min(s_end, cue.end + reach)
+                for token in range(cue.end, end):
+                    if marks[token] & stops:
+                        end = token + 1
+                        break
+                forward = (cue.end, end)
             if direction != "forward":  # end in (the last terminator before the cue, cue start]
-                before = bisect_left(group_stops, cue.start)
-                last_stop = group_stops[before - 1] if before else -1
-                backward = (max(s_start, cue.start - reach, last_stop), cue.start)
+                start = max(s_start, cue.start - reach)
+                for token in range(cue.start - 1, start, -1):
+                    if marks[token] & stops:
+                        start = token
+                        break
+                backward = (start, cue.start)
             reaches.append(Reach(cue, group["category"], forward, backward))
         return reaches
 

@@ -15,6 +15,8 @@ from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
 
+from psr_check.annotate.anchored import COLUMNS
+
 
 def _lemma_table() -> dict:
     """spacy-lookups-data's English lemma table as a plain dict: the data ``load_lookups`` reads,
@@ -50,14 +52,16 @@ class LookupLemmas:
     def __call__(self, doc: Doc) -> Doc:
         """Every token's LEMMA and NORM, written in one ``from_array`` call: the lemma depends only
         on the lower-cased word, so each is a dict look-up of its hash (the word's string is read
-        only the first time the process meets it)."""
+        only the first time the process meets it). The columns read and written are left in
+        ``doc.user_data[COLUMNS]``, so the sentence and matching components read none of them
+        again (nothing after this component changes a token's words, lemmas or norms)."""
         if not len(doc):
             return doc
         if len(doc) <= SHORT:
             return self._each_token(doc)
         strings = doc.vocab.strings
         table = doc.to_array([LOWER, ORTH, NORM, IS_SPACE, SPACY])
-        lower, orth, norm, space, spaced = (table[:, i] for i in range(5))
+        lower, orth, norm, space, spaced = (numpy.ascontiguousarray(table[:, i]) for i in range(5))
         words = lower.tolist()
         found = list(map(self.hashes.get, words))
         if None in found:
@@ -77,6 +81,8 @@ class LookupLemmas:
         lemma[hyphen] = strings.add("-")
         norm[hyphen] = strings.add("–")
         doc.from_array([LEMMA, NORM], numpy.stack([lemma, norm], axis=1))
+        doc.user_data.setdefault(COLUMNS, {}).update(
+            {ORTH: orth, LOWER: lower, IS_SPACE: space, LEMMA: lemma, NORM: norm})
         return doc
 
     def _each_token(self, doc: Doc) -> Doc:

@@ -22,6 +22,7 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from psr_check.annotate.anchored import token_columns
 from psr_check.annotate.sections import doc_text  # also registers Doc._.sections
 
 _ENDS = {".", "!", "?"}
@@ -46,8 +47,8 @@ def find_sentence_starts(doc: Doc) -> list[int]:
     """The token indices that start a sentence, in order (token 0 always does)."""
     if not len(doc):
         return []
-    table = doc.to_array([ORTH, IS_SPACE])
-    orth, space = table[:, 0], table[:, 1].astype(bool)
+    columns = token_columns(doc, [ORTH, IS_SPACE])  # read by psr_lemma, as a rule
+    orth, space = columns[ORTH], columns[IS_SPACE].astype(bool)
     strings, vocab = doc.vocab.strings, doc.vocab
     ends = [strings.add(e) for e in _ENDS]
     # a candidate follows a space token or an end mark, and is not itself a space
