@@ -79,10 +79,20 @@ def settle_for_batch() -> None:
     the garbage collector's sight with ``gc.freeze()``: they live as long as the process, and
     collections that walk them again and again were about 5% of a batch's time. Called once the
     Linter is built, by worker processes and by serial batches of ``BATCH`` or more cases; it
-    changes only when memory is looked at, never a result."""
+    changes only when memory is looked at, never a result.
+
+    A batch also collects its youngest objects less often (every ``YOUNG_COLLECTION`` new objects
+    rather than Python's 700): each report makes tens of thousands of short-lived objects (Spans,
+    Mentions), nearly all freed by reference counting, so most young collections found nothing.
+    Measured on 400 drafts, the warm lint loop about 1.5% faster."""
     import gc
 
     gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION, middle, old)
+
+
+YOUNG_COLLECTION = 5000  # new objects between collections of the youngest generation, in a batch
 
 
 def _calculators(pack: RulePack) -> tuple:

@@ -92,6 +92,8 @@ def test_a_serial_batch_freezes_what_it_built_only_when_big_and_finds_the_same(t
 
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))  # count, without freezing pytest's heap
+    thresholds = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *values: thresholds.append(values))  # pytest's own stay
     folder = tmp_path / "drafts"
     folder.mkdir()
     example = (Path(__file__).resolve().parents[1] / "corpus" / "examples" / "oral-record-da.txt").read_text()
@@ -105,6 +107,7 @@ def test_a_serial_batch_freezes_what_it_built_only_when_big_and_finds_the_same(t
         run_lint([str(folder)], Settings(), record=None, fmt="json", output=str(target), stdin=None)
         outputs[batch] = target.read_bytes()
     assert frozen == [1]  # the batch of BATCH froze; one short of the limit did not
+    assert len(thresholds) == 1 and thresholds[0][0] == lint_module.YOUNG_COLLECTION  # and collects young objects less often
     assert outputs[size] == outputs[size + 1]
     run_lint([str(folder / "d000.txt")], Settings(), record=None, fmt="json", output=str(tmp_path / "one.json"), stdin=None)
     assert frozen == [1]
