@@ -29,6 +29,7 @@ document.
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 
@@ -426,13 +427,25 @@ class _Lexicon:
             learn = [word for word in dict.fromkeys(words) if word not in self.new]
             if learn:
                 self._learn(learn)
-            found = [(row, i) for i, word in zip(unknown.tolist(), words) for row in self.new[word]]
-            if found:
-                more_rows, more_tokens = numpy.array(found, dtype=numpy.intp).T
-                rows, tokens = numpy.concatenate([rows, more_rows]), numpy.concatenate([tokens, more_tokens])
+            more_rows, more_tokens = self._pending_rows(orth[unknown], unknown)
+            rows, tokens = numpy.concatenate([rows, more_rows]), numpy.concatenate([tokens, more_tokens])
             if len(self.new) >= max(MERGE_SEARCHED, len(self.keys) // 4):
                 self._merge()
         return rows, tokens
+
+    def _pending_rows(self, words: numpy.ndarray, tokens: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(test row, token) for tokens whose words wait in ``self.new``: a small sorted table of
+        just those words, expanded with numpy like the known words (a document's first pass meets
+        hundreds of new words, and a Python loop over their tokens and rows was most of a cold lint's
+        matching)."""
+        distinct = list(dict.fromkeys(words.tolist()))
+        lists = [self.new[word] for word in distinct]
+        sizes = numpy.fromiter(map(len, lists), dtype=numpy.intp, count=len(lists))
+        flat = numpy.fromiter(itertools.chain.from_iterable(lists), dtype=numpy.intp, count=int(sizes.sum()))
+        keys = numpy.array(distinct, dtype=numpy.uint64)
+        order = keys.argsort()
+        entries = order[keys[order].searchsorted(words)]  # each token's word, as an index of ``distinct``
+        return _expand(numpy.cumsum(sizes) - sizes, sizes, flat, entries, tokens)
 
     def _learn(self, words: list[int]) -> None:
         """The rows of the tests each of ``words`` (words met for the first time) passes, as spaCy's Matcher
