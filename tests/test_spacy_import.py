@@ -17,18 +17,18 @@ EXAMPLE = REPO / "corpus" / "examples" / "oral-record-da.txt"
 
 def _run(code: str, **env: str) -> dict:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120,
-                         env={**os.environ, **env})
+                         env={**os.environ, **env}, check=False)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-_LINT = """
+_LINT = f"""
 import json, sys
 from psr_check.lint import Linter
-result = Linter().lint_text(open(sys.argv[1] if len(sys.argv) > 1 else %r, encoding="utf-8").read())
+result = Linter().lint_text(open({str(EXAMPLE)!r}, encoding="utf-8").read())
 loaded = sorted(name for name in sys.modules if name.startswith("spacy.cli"))
-print(json.dumps({"codes": [f.code for f in result.findings], "cli": loaded}))
-""" % str(EXAMPLE)
+print(json.dumps({{"codes": [f.code for f in result.findings], "cli": loaded}}))
+"""
 
 
 def test_linting_never_loads_spacys_command_line_package():

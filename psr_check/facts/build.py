@@ -12,8 +12,8 @@ from psr_check._spacy_import import import_spacy_without_cli
 
 import_spacy_without_cli()  # before spaCy is imported below: without its command-line package
 
-from spacy.attrs import IDX, LENGTH  # noqa: E402
-from spacy.tokens import Doc  # noqa: E402
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
 
 from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
