@@ -522,6 +522,35 @@ def test_concept_span_groups_are_named_and_labelled(nlp, docs):
             assert all(span.label_ == label for span in group)
 
 
+def test_every_concept_has_its_group_in_concept_order_and_plain_ones_are_their_matches(nlp, docs):
+    """Concepts only made of their own matches are settled apart from those built from others:
+    still every concept gets a group, in concept order, and a plain one holds exactly
+    ``filter_spans`` of its phrase, exact and pattern matches (spaCy's own Matcher here)."""
+    from spacy.matcher import Matcher
+
+    from psr_check.annotate.concepts import PAIRS
+
+    component = nlp.get_pipe("psr_concepts")
+    plain = {component.ids[position] for position in component.plain}
+    assert plain and len(plain) < len(component.ids)  # both kinds are exercised
+    matcher = Matcher(nlp.vocab)
+    for key, pattern in component.patterns.patterns:
+        matcher.add(key, [pattern])
+    compared = 0
+    for doc in docs:
+        assert list(doc.spans) == component.ids
+        empties = [pairs for pairs in doc.user_data[PAIRS].values() if not pairs]
+        assert len({id(pairs) for pairs in empties}) == len(empties)  # none shared between concepts
+        found: dict[str, list] = {}
+        for match_id, start, end in [*component.phrases(doc), *component.exact(doc), *matcher(doc)]:
+            found.setdefault(nlp.vocab.strings[match_id], []).append(doc[start:end])
+        for cid in plain:
+            expected = [(s.start, s.end) for s in filter_spans(found.get(cid, []))]
+            assert [(s.start, s.end) for s in doc.spans[cid]] == expected, cid
+            compared += bool(expected)
+    assert compared > 100
+
+
 def test_mentions_equal_what_the_spans_say(linter, docs):
     from psr_check.facts import build_facts
     from psr_check.facts.build import _heading_lines

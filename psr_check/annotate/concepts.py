@@ -75,9 +75,14 @@ class ConceptMatcher:
                     first = str(exc).strip().splitlines()
                     raise ValueError(f"{origin}: concept {cid} has a bad token pattern: "
                                      f"{' '.join(first[:3])}") from None
-        # what each concept is built from, read once here instead of from the dicts per document
-        self.steps = [(c["id"], tuple(c.get("include", [])), (c.get("named") or {}).get("beside") if c["id"] in self.names
-                       else None, tuple(c.get("near", [])), tuple(c.get("not_within", []))) for c in self.order]
+        # what each concept is built from, read once here instead of from the dicts per document.
+        # Most concepts are only their own matches ("plain"): nothing else changes their list, so
+        # they are settled in one pass; the others are built in order, as they read each other.
+        steps = [(position, c["id"], tuple(c.get("include", [])),
+                  (c.get("named") or {}).get("beside") if c["id"] in self.names else None,
+                  tuple(c.get("near", [])), tuple(c.get("not_within", []))) for position, c in enumerate(self.order)]
+        self.built = [step for step in steps if any(step[2:])]
+        self.plain = [step[0] for step in steps if not any(step[2:])]
 
     def __call__(self, doc: Doc) -> Doc:
         # matches are (start, end) token pairs until the end: a Span is built only for those kept
@@ -87,13 +92,9 @@ class ConceptMatcher:
         for matcher in (self.phrases, self.exact, self.patterns):
             for match_id, start, end in matcher(doc):
                 by_match_id[match_id].append((start, end))
-        kept_pairs: dict[str, list[tuple[int, int]]] = {}
-        doc.user_data[PAIRS] = kept_pairs
         doc.user_data.setdefault("psr_parts", {})  # filled by `near` rules (see _near)
-        # each concept's SpanGroup is what ``doc.spans[cid] = spans`` would make, put in the
-        # SpanGroups' dict directly: its __setitem__ only wraps and checks, 128 times a document
-        groups = doc.spans.data
-        for cid, include, named, near, not_within in self.steps:
+        kept: list[list[tuple[int, int]] | None] = [None] * len(lists)  # by position in self.ids
+        for position, cid, include, named, near, not_within in self.built:
             pairs = found[cid]
             for other in include:
                 pairs.extend(found[other])
@@ -107,16 +108,24 @@ class ConceptMatcher:
                     barriers = [s for name in rule.get("not_across", []) for s in found[name]]
                     pairs.extend(_near(doc, first, second, rule, cid, barriers))
             if not pairs:
-                groups[cid] = SpanGroup(doc, name=cid)
-                kept_pairs[cid] = []
                 continue
             blockers = [s for name in not_within for s in found[name]]
             if blockers:  # "hit rock bottom" is not a blow
                 pairs = found[cid] = [(start, end) for start, end in pairs
                                       if not any(b_start <= start and end <= b_end for b_start, b_end in blockers)]
-            kept = kept_pairs[cid] = [pairs[0]] if len(pairs) == 1 else filter_pairs(pairs)
-            label = self.labels[cid]
-            groups[cid] = SpanGroup(doc, name=cid, spans=[Span(doc, start, end, label=label) for start, end in kept])
+            kept[position] = [pairs[0]] if len(pairs) == 1 else filter_pairs(pairs)
+        for position in self.plain:  # never extended or filtered: its matches are its pairs
+            pairs = lists[position]
+            if pairs:
+                kept[position] = [pairs[0]] if len(pairs) == 1 else filter_pairs(pairs)
+        # each concept's SpanGroup is what ``doc.spans[cid] = spans`` would make, put in the
+        # SpanGroups' dict directly (its __setitem__ only wraps and checks), in concept order;
+        # a concept with nothing kept gets an empty group and an empty list of its own
+        ids, labels = self.ids, self.hashes
+        doc.user_data[PAIRS] = dict(zip(ids, [pairs or [] for pairs in kept]))
+        doc.spans.data.update(zip(ids, [
+            SpanGroup(doc, name=cid, spans=[Span(doc, start, end, label=label) for start, end in pairs]) if pairs
+            else SpanGroup(doc, name=cid) for cid, label, pairs in zip(ids, labels, kept)]))
         return doc
 
 
