@@ -1116,3 +1116,24 @@ def test_words_counted_as_bytes_equal_the_regex_count(linter):
         expected = (len(words), sum(counts[w] for w in set(language.english_words)),
                     sum(counts[w] for w in set(language.other_words)))
         assert _word_counts(lowered, language.english_words, language.other_words) == expected, text[:60]
+
+
+def test_labels_without_pairs_read_as_the_maker_gives(linter, docs):
+    """Labels whose token pairs are none read as a new empty list without the maker: every label
+    of every text (and an unknown one, with and without a default) reads as a plain LazyDict over
+    the same maker gives it, for mentions and places alike, and empty labels are really skipped."""
+    from psr_check.facts import build_facts
+    from psr_check.facts.lazy import LazyDict
+
+    skipped = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        for fast, make in ((facts.mentions, facts.mentions._make), (facts.places, facts.places._make)):
+            plain = LazyDict(doc.spans, make)
+            for label in list(doc.spans) + ["NOT_A_CONCEPT"]:
+                for default in ((), None):
+                    assert fast.get(label, default) == plain.get(label, default), label
+            assert fast.get("NOT_A_CONCEPT") is None
+            skipped += sum(not dict.__contains__(fast, label) for label in doc.spans)  # read, not kept
+            assert list(fast.items()) == list(plain.items())
+    assert skipped > 1000

@@ -296,12 +296,15 @@ def _concept_test(cond: Condition) -> Test:
     key = once_per(_LEAF_KEYS, cond, _leaf_key)
 
     def test(facts: Facts, trigger: Mention | None) -> bool:
+        mentions = facts.mentions.get(concept, ())
+        if not mentions:
+            return False  # most concepts have no mention in a document (and min_count is at least 1)
         if key is not None:
             judged = facts.judged.get(key)
             if judged is not None:
                 return judged if type(judged) is bool else len(judged) >= needed
         count, ok = 0, False
-        for mention in facts.mentions.get(concept, ()):
+        for mention in mentions:
             if keeps(mention, facts, trigger):
                 count += 1
                 if count >= needed:
@@ -370,13 +373,16 @@ def _concept_gather(cond: Condition) -> Gather:
     key = once_per(_LEAF_KEYS, cond, _leaf_key)
 
     def gather(facts: Facts, trigger: Mention | None):
+        mentions = facts.mentions.get(concept, ())
+        if not mentions:
+            return False, [], []  # no mention at all, as for most concepts (min_count is at least 1)
         judged = facts.judged.get(key) if key is not None else None
         if judged is False:
             return False, [], []  # an identical leaf's test found too few
         if type(judged) is list:
             found = list(judged)  # a copy: the caller may add to it
         else:
-            found = [m for m in facts.mentions.get(concept, ()) if keeps(m, facts, trigger)]
+            found = [m for m in mentions if keeps(m, facts, trigger)]
             if key is not None:
                 facts.judged[key] = list(found)
         return (True, found, []) if len(found) >= needed else (False, [], [])

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
 from psr_check.annotate.sentences import sentence_of, sentence_starts
-from psr_check.facts.lazy import LazyDict
+from psr_check.facts.lazy import _UNMADE, LazyDict
 from psr_check.models import AllocationRecord, Mention, Section, made_as_validated
 
 
@@ -77,8 +77,8 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
     maker = _MentionMaker(doc, facts.text, sections)
-    facts.mentions = LazyDict(doc.spans, maker)  # made when first read
-    facts.places = LazyDict(doc.spans, maker.places)
+    facts.mentions = _LabelDict(doc.spans, maker, maker.pairs)  # made when first read
+    facts.places = _LabelDict(doc.spans, maker.places, maker.pairs)
     evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
@@ -88,6 +88,25 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     # a calculator may work its evidence out when first read (a LazyDict): read it only then too
     facts.derived_evidence = LazyDict(evidence_of, lambda name: evidence_of[name][0][evidence_of[name][1]])
     return facts
+
+
+class _LabelDict(LazyDict):
+    """One document's mentions (or places) by label, made when first read. ``get`` of a label
+    whose token pairs are known to be none gives a new empty list without the maker and without
+    keeping it: a document reads about sixty labels, most with nothing in them, and this is what
+    the maker would give (reading every key still makes and keeps each, as a LazyDict does)."""
+
+    def __init__(self, keys, make, pairs: dict[str, list] | None) -> None:
+        super().__init__(keys, make)
+        self._pairs = pairs if pairs is not None else {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = dict.get(self, key, _UNMADE)
+        if value is not _UNMADE:
+            return value
+        if not self._pairs.get(key, True) and key in self._known:
+            return []
+        return LazyDict.get(self, key, default)
 
 
 class _MentionMaker:
