@@ -1137,3 +1137,24 @@ def test_labels_without_pairs_read_as_the_maker_gives(linter, docs):
             skipped += sum(not dict.__contains__(fast, label) for label in doc.spans)  # read, not kept
             assert list(fast.items()) == list(plain.items())
     assert skipped > 1000
+
+
+def test_sections_made_without_validating_equal_validated_ones(linter, docs):
+    """Facts' sections are made from what psr_sections found without validating again: each is
+    the object ``Section(**fields)`` gives, in every part pydantic keeps."""
+    from psr_check.facts import build_facts
+    from psr_check.models import Section
+
+    made = 0
+    for doc in docs:
+        sections = build_facts(doc, record=None, check_mode=linter.check_mode).sections
+        assert [(s.id, s.heading, s.start, s.end) for s in sections] == \
+            [(s.id, s.heading, s.start, s.end) for s in doc._.sections or []]
+        for section in sections:
+            plain = Section(**section.model_dump())
+            assert type(section) is Section and section == plain
+            assert list(vars(section).items()) == list(vars(plain).items())
+            assert [type(v) for v in vars(section).values()] == [type(v) for v in vars(plain).values()]
+            assert section.model_fields_set == plain.model_fields_set
+            made += 1
+    assert made > 100

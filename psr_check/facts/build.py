@@ -73,12 +73,17 @@ _FACT_NAMES: dict[str, tuple[str, str]] = {}  # "fine.total" → ("fine", "total
 def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
                 policy: str | None = None, calculators: tuple = ()) -> Facts:
-    sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
+    # Section(id=…, heading=…, start=…, end=…), from what psr_sections made of these types
+    sections = [made_as_validated(Section, {"id": s.id, "heading": s.heading, "start": s.start, "end": s.end})
+                for s in doc._.sections or []]
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
     maker = _MentionMaker(doc, facts.text, sections)
-    facts.mentions = _LabelDict(doc.spans, maker, maker.pairs)  # made when first read
-    facts.places = _LabelDict(doc.spans, maker.places, maker.pairs)
+    # doc.spans is a UserDict: its own dict of groups, read in place, has the same labels in the
+    # same order without listing them through Python for each document
+    labels = doc.spans.data
+    facts.mentions = _LabelDict(labels, maker, maker.pairs)  # made when first read
+    facts.places = _LabelDict(labels, maker.places, maker.pairs)
     evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
