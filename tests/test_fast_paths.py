@@ -1158,3 +1158,29 @@ def test_sections_made_without_validating_equal_validated_ones(linter, docs):
             assert section.model_fields_set == plain.model_fields_set
             made += 1
     assert made > 100
+
+
+def test_conditions_needing_a_concept_with_no_mention_never_hold(linter, docs):
+    """``needed_concepts``: wherever one of the concepts a condition needs has no mention, the
+    explaining evaluator finds the condition false (every condition of the rule pack, at every
+    depth, beside no trigger and beside each mention a ``when`` gathers); and conditions are
+    passed over that way, for branches of ``any`` and whole ``when``s alike."""
+    from psr_check.engine.conditions import evaluate_condition, lacks_any, needed_concepts
+    from psr_check.facts import build_facts
+
+    cases = [(doc, None, None) for doc in docs[::2]]
+    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
+    passed_over = whens_passed_over = 0
+    for doc, record, mode in cases:
+        facts = build_facts(doc, record=record, check_mode=mode or linter.check_mode,
+                            calculators=linter.calculators)
+        for check in linter.pack.checks:
+            triggers = [None] + evaluate_condition(check.when, facts).mentions
+            whens_passed_over += lacks_any(facts, needed_concepts(check.when))
+            for top in (check.when, check.require, check.unless, check.relevant_when):
+                for cond in _conditions(top) if top is not None else ():
+                    if lacks_any(facts, needed_concepts(cond)):
+                        passed_over += 1
+                        assert not any(evaluate_condition(cond, facts, t).ok for t in triggers)
+    assert passed_over > 1000 and whens_passed_over > 100
+    assert needed_concepts(linter.pack.checks[0].when) == ()  # a fact leaf needs no concept

@@ -323,9 +323,37 @@ def _leaf_key(cond: Condition) -> str | None:
     return None if cond.same_sentence else "concept " + cond.model_dump_json()
 
 
+def needed_concepts(cond: Condition) -> tuple[str, ...]:
+    """Concepts that must each have a mention in a document for ``cond`` to hold there: a concept
+    leaf its own (``min_count`` is at least 1), ``all`` what any of its parts needs, ``any`` what
+    every branch needs. With one of them empty the condition is false, whatever else it reads."""
+    return once_per(_NEEDS, cond, _needed)
+
+
+def _needed(cond: Condition) -> tuple[str, ...]:
+    if cond.any is not None:
+        branches = [needed_concepts(c) for c in cond.any]
+        return tuple(c for c in branches[0] if all(c in other for other in branches[1:])) if branches else ()
+    if cond.all is not None:
+        return tuple(dict.fromkeys(c for part in cond.all for c in needed_concepts(part)))
+    if cond.not_ is not None:
+        return ()
+    return (cond.concept,) if cond.concept is not None else ()
+
+
+_NEEDS: dict[int, tuple[Condition, tuple[str, ...]]] = {}
+
+
+def lacks_any(facts: Facts, needs: tuple[str, ...]) -> bool:
+    """Whether one of ``needs`` has no mention in this document, told from the token pairs the
+    facts' mentions are made from (Facts made without them: never, and the condition is judged)."""
+    pairs = getattr(facts.mentions, "pairs", None)
+    return pairs is not None and not all(map(pairs.get, needs, (True,) * len(needs)))
+
+
 def _compile_gather(cond: Condition) -> Gather:
     if cond.any is not None:
-        return _any_gather(tuple(compiled_gather(c) for c in cond.any))
+        return _any_gather(tuple((needed_concepts(c), compiled_gather(c)) for c in cond.any))
     if cond.all is not None:
         return _all_gather(tuple(compiled_gather(c) for c in cond.all))
     if cond.not_ is not None:
@@ -340,11 +368,16 @@ def _compile_gather(cond: Condition) -> Gather:
     return lambda facts, trigger: (_judge_policy(cond, facts), [], [])
 
 
-def _any_gather(parts: tuple[Gather, ...]) -> Gather:
-    """Every branch is judged: the evidence is that of every branch that holds."""
+def _any_gather(parts: tuple[tuple[tuple[str, ...], Gather], ...]) -> Gather:
+    """Every branch is judged: the evidence is that of every branch that holds. A branch needing
+    a concept with no mention in the document cannot hold (``needed_concepts``): most concept
+    branches, in most documents, are passed over with a look-up instead of a call."""
     def gather(facts: Facts, trigger: Mention | None):
         ok, mentions, fields = False, [], []
-        for part in parts:
+        pairs = getattr(facts.mentions, "pairs", None)
+        for needs, part in parts:
+            if needs and pairs is not None and not all(map(pairs.get, needs, (True,) * len(needs))):
+                continue
             hit, found, shown = part(facts, trigger)
             if hit:
                 ok = True

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from psr_check.engine.conditions import (Gather, Test, once_per, compiled_gather, compiled_test, evaluate_condition,
-                                         uses_same_sentence)
+                                         lacks_any, needed_concepts, uses_same_sentence)
 from psr_check.facts import Facts
 from psr_check.models import CheckResult, Finding, Mention, RecordEvidence, TextEvidence, made_as_validated
 from psr_check.pack import RulePack
@@ -38,13 +38,15 @@ class _Plan:
     unless: Test | None
     relevant_when: Test | None
     per_trigger: bool  # a same_sentence leaf in require/unless is judged per trigger mention
+    when_needs: tuple[str, ...] = ()  # concepts without a mention of which the ``when`` cannot hold
 
 
 def _plan(check: Check) -> _Plan:
     def test(cond):
         return compiled_test(cond) if cond is not None else None
     return _Plan(compiled_gather(check.when), test(check.require), test(check.unless), test(check.relevant_when),
-                 any(uses_same_sentence(c) for c in (check.require, check.unless) if c is not None))
+                 any(uses_same_sentence(c) for c in (check.require, check.unless) if c is not None),
+                 needed_concepts(check.when))
 
 
 _PLANS: dict[int, tuple[Check, _Plan]] = {}  # by id with the check itself, as conditions.once_per
@@ -85,6 +87,8 @@ def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None)
 
 
 def _run(check: Check, plan: _Plan, facts: Facts, template: jinja2.Template) -> tuple[bool, Finding | None]:
+    if plan.when_needs and lacks_any(facts, plan.when_needs):
+        return False, None  # a concept the ``when`` needs has no mention here
     ok, when_mentions, when_fields = plan.when(facts, None)
     if not ok:
         return False, None

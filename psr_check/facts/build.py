@@ -103,13 +103,13 @@ class _LabelDict(LazyDict):
 
     def __init__(self, keys, make, pairs: dict[str, list] | None) -> None:
         super().__init__(keys, make)
-        self._pairs = pairs if pairs is not None else {}
+        self.pairs = pairs if pairs is not None else {}  # label → token pairs ([]: no mention)
 
     def get(self, key: str, default: Any = None) -> Any:
         value = dict.get(self, key, _UNMADE)
         if value is not _UNMADE:
             return value
-        if not self._pairs.get(key, True) and key in self._known:
+        if not self.pairs.get(key, True) and key in self._known:
             return []
         return LazyDict.get(self, key, default)
 
