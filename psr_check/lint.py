@@ -29,7 +29,8 @@ class Linter:
 
             raise ConfigError(f"unknown check mode '{mode}': choose one of {', '.join(self.pack.check_modes.modes)}")
         self.check_mode = mode
-        self.codes = {c.code for c in self.pack.checks if self.settings.wants(c.code)}
+        # frozen: evaluate_checks keys its per-pack plan on it, and a frozenset hashes once
+        self.codes = frozenset(c.code for c in self.pack.checks if self.settings.wants(c.code))
         self.calculators = _calculators(self.pack)
 
     def lint_text(self, text: str, *, record: AllocationRecord | None = None, source: str = "<text>",

@@ -1184,3 +1184,43 @@ def test_conditions_needing_a_concept_with_no_mention_never_hold(linter, docs):
                         assert not any(evaluate_condition(cond, facts, t).ok for t in triggers)
     assert passed_over > 1000 and whens_passed_over > 100
     assert needed_concepts(linter.pack.checks[0].when) == ()  # a fact leaf needs no concept
+
+
+def test_fact_leaves_judge_as_the_plain_comparisons(linter):
+    """A fact leaf's test is chosen once (``_fact_judge``): for every fact leaf of the rule pack and
+    one of each kind, any value passes exactly when the plain chain of comparisons says so."""
+    from psr_check.engine.conditions import _fact_judge
+    from psr_check.pack.schema import Condition
+
+    def plain(cond, value):
+        if cond.present is not None:
+            return (value is not None) == cond.present
+        if value is None:
+            return False
+        if cond.greater_than is not None:
+            return value > cond.greater_than
+        if cond.less_than is not None:
+            return value < cond.less_than
+        if cond.in_ is not None:
+            return value in cond.in_
+        return value == cond.equals
+
+    leaves = [c for check in linter.pack.checks for top in (check.when, check.require, check.unless, check.relevant_when)
+              if top is not None for c in _conditions(top) if c.fact is not None]
+    leaves += [Condition(fact="fine.total", **kind) for kind in (
+        {"present": True}, {"present": False}, {"greater_than": 52}, {"less_than": 10}, {"in_": ["low", 3]},
+        {"equals": "high"}, {"equals": 0}, {"equals": False})]
+    values = [None, 0, 1, 10, 52, 52.5, 64.0, -1, True, False, "low", "high", ""]
+    judged = 0
+    for cond in leaves:
+        judge = _fact_judge(cond)
+        for value in values:
+            try:
+                expected = plain(cond, value)
+            except TypeError:  # "high" > 52: the plain chain fails, and so must the judge
+                with pytest.raises(TypeError):
+                    judge(value)
+                continue
+            assert judge(value) is expected, (cond, value)
+            judged += 1
+    assert len(leaves) > 20 and judged > 200

@@ -223,21 +223,31 @@ def _judge_policy(cond: Condition, facts: Facts) -> bool:
 
 
 def _judge_fact(cond: Condition, facts: Facts) -> tuple[bool, Any]:
-    """A derived fact; one that could not be computed (None) satisfies nothing but `present: false`."""
+    """A derived fact and whether it passes the leaf."""
     value = facts.fact(cond.fact)
+    return once_per(_FACT_JUDGES, cond, _fact_judge)(value), value
+
+
+def _fact_judge(cond: Condition) -> Callable[[Any], bool]:
+    """Whether a value of the leaf's fact passes, with the leaf's test chosen once: a fact that
+    could not be computed (None) satisfies nothing but `present: false`."""
     if cond.present is not None:
-        ok = (value is not None) == cond.present
-    elif value is None:
-        ok = False
-    elif cond.greater_than is not None:
-        ok = value > cond.greater_than
-    elif cond.less_than is not None:
-        ok = value < cond.less_than
-    elif cond.in_ is not None:
-        ok = value in cond.in_
-    else:
-        ok = value == cond.equals
-    return ok, value
+        present = cond.present
+        return lambda value: (value is not None) == present
+    if cond.greater_than is not None:
+        above = cond.greater_than
+        return lambda value: value is not None and value > above
+    if cond.less_than is not None:
+        below = cond.less_than
+        return lambda value: value is not None and value < below
+    if cond.in_ is not None:
+        allowed = cond.in_
+        return lambda value: value is not None and value in allowed
+    equals = cond.equals
+    return lambda value: value is not None and value == equals
+
+
+_FACT_JUDGES: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
 
 
 def _fact_evidence(cond: Condition, facts: Facts, ok: bool) -> tuple[list[Mention], list[tuple[str, Any]]]:
@@ -285,7 +295,8 @@ def _compile_test(cond: Condition) -> Test:
     if cond.field is not None:
         return lambda facts, trigger: _judge_field(cond, facts)[0]
     if cond.fact is not None:
-        return lambda facts, trigger: _judge_fact(cond, facts)[0]
+        judge, name = once_per(_FACT_JUDGES, cond, _fact_judge), cond.fact
+        return lambda facts, trigger: judge(facts.fact(name))
     return lambda facts, trigger: _judge_policy(cond, facts)
 
 
@@ -430,7 +441,10 @@ def _field_gather(cond: Condition) -> Gather:
 
 
 def _fact_gather(cond: Condition) -> Gather:
+    judge, name = once_per(_FACT_JUDGES, cond, _fact_judge), cond.fact
+
     def gather(facts: Facts, trigger: Mention | None):
-        ok, _value = _judge_fact(cond, facts)
-        return (ok, *_fact_evidence(cond, facts, ok))
+        if not judge(facts.fact(name)):
+            return False, [], []
+        return (True, *_fact_evidence(cond, facts, True))
     return gather

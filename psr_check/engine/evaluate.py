@@ -10,7 +10,7 @@ answers only the pending mention it sits beside.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -53,42 +53,58 @@ _PLANS: dict[int, tuple[Check, _Plan]] = {}  # by id with the check itself, as c
 _RUNS: dict[int, tuple[RulePack, dict]] = {}  # pack id → (the pack, {codes: what to run})
 
 
-def _to_run(pack: RulePack, codes: set[str] | None) -> list[tuple[Check, _Plan, jinja2.Template]]:
+class _Run(NamedTuple):
+    """A check to run, with its plan, message template and what each of its results says alike."""
+
+    check: Check
+    plan: _Plan
+    template: jinja2.Template
+    code: str
+    family: str
+    audit_question: str | None
+    only_with_finding: bool  # relevant: finding — applicable only where a finding came of it
+
+
+def _to_run(pack: RulePack, codes: set[str] | None) -> list[_Run]:
     """The checks to run with their plans and message templates, in the pack's order: worked out
     once per rule pack and choice of codes, not for every document."""
     kept = _RUNS.get(id(pack))
     if kept is None or kept[0] is not pack:
         kept = _RUNS[id(pack)] = (pack, {})
-    key = frozenset(codes) if codes is not None else None
+    key = frozenset(codes) if codes is not None else None  # the same object when codes is frozen
     runs = kept[1].get(key)
     if runs is None:
-        runs = kept[1][key] = [(check, once_per(_PLANS, check, _plan), pack.templates[check.code])
-                               for check in pack.checks if codes is None or check.code in codes]
+        runs = kept[1][key] = [
+            _Run(check, once_per(_PLANS, check, _plan), pack.templates[check.code], check.code, check.family,
+                 check.audit_question, check.relevant == "finding")
+            for check in pack.checks if codes is None or check.code in codes]
     return runs
 
 
 def evaluate_checks(pack: RulePack, facts: Facts, codes: set[str] | None = None) -> Evaluation:
     """Run every check (or those in ``codes``) on one document's facts."""
     result = Evaluation()
-    for check, plan, template in _to_run(pack, codes):
-        applicable, finding = _run(check, plan, facts, template)
+    checks, findings = result.checks, result.findings
+    for check, plan, template, code, family, question, only_with_finding in _to_run(pack, codes):
+        if plan.when_needs and lacks_any(facts, plan.when_needs):
+            applicable, finding = False, None  # a concept the ``when`` needs has no mention here
+        else:
+            applicable, finding = _run(check, plan, facts, template)
         if not applicable and plan.relevant_when is not None:
             applicable = plan.relevant_when(facts, None)
-        if check.relevant == "finding" and finding is None:
-            applicable = False
-        applicable = bool(applicable)
+        if finding is None:
+            applicable = bool(applicable) and not only_with_finding
+        else:
+            applicable = bool(applicable)
+            findings.append(finding)
         # CheckResult(**fields), with every field made here of its type: one per check per document
-        result.checks.append(made_as_validated(CheckResult, {
-            "code": check.code, "family": check.family, "audit_question": check.audit_question,
+        checks.append(made_as_validated(CheckResult, {
+            "code": code, "family": family, "audit_question": question,
             "applicable": applicable, "satisfied": applicable and finding is None}))
-        if finding is not None:
-            result.findings.append(finding)
     return result
 
 
 def _run(check: Check, plan: _Plan, facts: Facts, template: jinja2.Template) -> tuple[bool, Finding | None]:
-    if plan.when_needs and lacks_any(facts, plan.when_needs):
-        return False, None  # a concept the ``when`` needs has no mention here
     ok, when_mentions, when_fields = plan.when(facts, None)
     if not ok:
         return False, None
