@@ -1224,3 +1224,40 @@ def test_fact_leaves_judge_as_the_plain_comparisons(linter):
             assert judge(value) is expected, (cond, value)
             judged += 1
     assert len(leaves) > 20 and judged > 200
+
+
+def test_findings_made_without_validating_equal_validated_ones(linter):
+    """Findings and their text evidence are made from fields the engine made itself, without
+    validating them again: each is what ``Finding(code=…, …, tried=…)`` and ``TextEvidence(text=…,
+    …)`` give, in every part pydantic keeps (fields left at their defaults are not in the set of
+    fields given, and setting one later adds it to that finding's set alone)."""
+    from psr_check.models import AllocationRecord, Finding, TextEvidence
+
+    def same(made, model, given):
+        dumped = made.model_dump()
+        plain = model(**{name: dumped[name] for name in given})
+        if model is Finding:
+            plain = model(**{name: made.evidence if name == "evidence" else dumped[name] for name in given})
+        assert type(made) is model and made == plain and made.model_dump_json() == plain.model_dump_json()
+        assert list(vars(made)) == list(vars(plain)) and made.model_fields_set == plain.model_fields_set
+        assert [type(v) for v in vars(made).values()] == [type(v) for v in vars(plain).values()]
+
+    record = AllocationRecord(registrations=["ADVP"], rosh_level="high")
+    cases = [(text, None, None) for text in TEXTS[::4]] + [(text, record, None) for text in TEXTS[::9]]
+    cases += _rule_test_cases(linter)
+    findings = texts = 0
+    for text, rec, mode in cases:
+        for finding in linter.lint_text(text, record=rec, check_mode=mode).findings:
+            if finding.code.startswith("SU"):
+                continue
+            same(finding, Finding, ["code", "family", "severity", "title", "message", "fix", "rationale",
+                                    "references", "evidence", "tried"])
+            for item in finding.evidence:
+                if isinstance(item, TextEvidence):
+                    same(item, TextEvidence, ["text", "start", "end", "line", "section", "states", "concept"])
+                    texts += 1
+            findings += 1
+    assert findings > 100 and texts > 100
+    first, second = linter.lint_text(TEXTS[0]).findings[:2]
+    first.suppressed = True
+    assert "suppressed" in first.model_fields_set and "suppressed" not in second.model_fields_set

@@ -133,17 +133,24 @@ def _tried(check: Check, facts: Facts, trigger: Mention | None) -> list[str]:
 def _finding(check: Check, facts: Facts, template: jinja2.Template, mentions: list[Mention],
              when_fields: list[tuple[str, Any]], tried: list[str]) -> Finding:
     mentions = _unique(mentions)
-    evidence: list[Any] = [
-        TextEvidence(text=m.text, start=m.start, end=m.end, line=m.line, section=m.section,
-                     states=m.states, concept=m.concept)
-        for m in mentions
-    ]
+    # TextEvidence(text=…, start=…, …, concept=…) of each mention, whose fields are of their types
+    evidence: list[Any] = [made_as_validated(TextEvidence, {
+        "source": "text", "text": m.text, "start": m.start, "end": m.end, "line": m.line, "section": m.section,
+        "states": list(m.states), "concept": m.concept}, _TEXT_EVIDENCE_GIVEN) for m in mentions]
     row = facts.record.model_extra.get("_row") if facts.record and facts.record.model_extra else None
-    evidence += [RecordEvidence(field=f, value=v, row=row) for f, v in when_fields]
+    evidence += [RecordEvidence(field=f, value=v, row=row) for f, v in when_fields]  # a row read as text becomes a number
     message = template.render(**_message_context(facts, mentions, when_fields))
-    return Finding(code=check.code, family=check.family, severity=check.severity, title=check.title,
-                   message=" ".join(message.split()), fix=check.fix, rationale=check.rationale,
-                   references=list(check.references), evidence=evidence, tried=tried)
+    # Finding(code=…, …, tried=…) of the rule pack's own strings and lists made here
+    return made_as_validated(Finding, {
+        "code": check.code, "family": check.family, "severity": check.severity, "title": check.title,
+        "message": " ".join(message.split()), "fix": check.fix, "rationale": check.rationale,
+        "references": list(check.references), "evidence": evidence, "tried": tried, "suppressed": False,
+        "suppression_reason": None}, _FINDING_GIVEN)
+
+
+_TEXT_EVIDENCE_GIVEN = frozenset({"text", "start", "end", "line", "section", "states", "concept"})
+_FINDING_GIVEN = frozenset({"code", "family", "severity", "title", "message", "fix", "rationale", "references",
+                            "evidence", "tried"})
 
 
 def _message_context(facts: Facts, mentions: list[Mention], when_fields: list[tuple[str, Any]]) -> dict[str, Any]:
