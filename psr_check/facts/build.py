@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
-from psr_check.annotate.sentences import sentence_of, sentence_starts
+from psr_check.annotate.sentences import sentence_starts
 from psr_check.facts.lazy import _UNMADE, LazyDict
 from psr_check.models import AllocationRecord, Mention, Section, made_as_validated
 
@@ -138,6 +138,10 @@ class _MentionMaker:
         self.sentence_starts = sentence_starts(doc)
         self.line_starts = _line_starts(text)
         self.section_starts = [section.start for section in sections]
+        # by the index of the last section starting at or before a mention; -1 (the last item):
+        # before every section, "other" as section_at gives it, with that for its heading too
+        self.section_ids = [section.id for section in sections] + ["other"]
+        self.section_headings = [section.heading or section.id for section in sections] + ["other"]
         self.heading_lines = _heading_lines(text, sections)
         self.heading_starts = [h_start for h_start, _ in self.heading_lines]
         # the last heading line starting at or before a mention is the only one that can hold it
@@ -171,22 +175,21 @@ class _MentionMaker:
             return []  # most labels have no mention in a document: nothing to read for them
         if not self.ready:
             self._read_doc()
-        text, idx, ends, length, sections = self.text, self.idx, self.ends, self.length, self.sections
-        sentence_starts, section_starts, line_starts, states = \
-            self.sentence_starts, self.section_starts, self.line_starts, self.states
+        text, idx, ends, length, states = self.text, self.idx, self.ends, self.length, self.states
+        sentence_starts, section_starts, line_starts = self.sentence_starts, self.section_starts, self.line_starts
         heading_starts, heading_lines, in_order = self.heading_starts, self.heading_lines, self.headings_in_order
+        section_ids, section_headings, sentences = self.section_ids, self.section_headings, len(sentence_starts)
         made = []
         for first, last in pairs:
             start = idx[first] if first < length else len(text)
             end = ends[last - 1] if last > first else start
-            sentence_first, sentence_last = sentence_of(sentence_starts, length, first)
-            sentence_start, sentence_end = idx[sentence_first], ends[sentence_last - 1]
+            k = bisect_right(sentence_starts, first) - 1  # the sentence holding it, as sentence_of
+            sentence_start = idx[sentence_starts[k] if k >= 0 else 0]
+            sentence_end = ends[(sentence_starts[k + 1] if k + 1 < sentences else length) - 1]
             # the clause: the sentence cut at semicolons (a list of sources separated by ";" is
             # several units, so a result in one item does not answer an enquiry in the next)
             left, right = text.rfind(";", sentence_start, start), text.find(";", end, sentence_end)
             index = bisect_right(section_starts, start) - 1
-            section_id = sections[index].id if index >= 0 else "other"  # as section_at
-            heading = sections[index].heading if index >= 0 else ""
             if in_order:
                 at = bisect_right(heading_starts, start) - 1
                 in_heading = at >= 0 and end <= heading_lines[at][1]
@@ -194,8 +197,8 @@ class _MentionMaker:
                 in_heading = any(h_start <= start and end <= h_end for h_start, h_end in heading_lines)
             made.append(made_as_validated(Mention, {  # in Mention's field order
                 "concept": label, "text": text[start:end], "start": start, "end": end,
-                "line": bisect_right(line_starts, start), "section": section_id,
-                "states": list(states.get((label, first, last), ())), "heading": heading or section_id,
+                "line": bisect_right(line_starts, start), "section": section_ids[index],
+                "states": list(states.get((label, first, last), ())), "heading": section_headings[index],
                 "sent_start": left + 1 if left >= 0 else sentence_start,
                 "sent_end": right if right >= 0 else sentence_end, "in_heading": in_heading,
                 "sentence_start": sentence_start, "sentence_end": sentence_end,
