@@ -1261,3 +1261,40 @@ def test_findings_made_without_validating_equal_validated_ones(linter):
     first, second = linter.lint_text(TEXTS[0]).findings[:2]
     first.suppressed = True
     assert "suppressed" in first.model_fields_set and "suppressed" not in second.model_fields_set
+
+
+def test_documents_annotated_and_made_directly_equal_the_plain_way(linter, monkeypatch):
+    """The Linter runs the pipeline's components itself and makes each DocumentResult without
+    validating it again: the same documents, in every part pydantic keeps, as ``nlp(doc)`` and
+    ``DocumentResult(**fields)`` give (in scope and out, with records, suppressions and notes)."""
+    import psr_check.lint as lint
+    from psr_check.ingest import case_from_text
+    from psr_check.models import AllocationRecord, DocumentResult, Suppression
+
+    record = AllocationRecord(registrations=["ADVP"], rosh_level="high", report_type="short")
+    cases = [case_from_text(text, f"draft-{i}.txt", None) for i, text in enumerate(TEXTS[::3])]
+    for case in cases[::4]:
+        case.record = record
+    flagged = next(case for case in cases if linter.lint_case(case).findings)
+    flagged.suppressions = [Suppression(code=linter.lint_case(flagged).findings[0].code, reason="checked by phone"),
+                            Suppression(code="SG001")]
+    cases[2].report.encoding_note = "not UTF-8; read as cp1252"
+    cases.append(case_from_text("Youth Offending Team report. " * 30, "youth.txt", "oral"))
+
+    def everything(result):
+        return (result.model_dump_json(), list(vars(result)), [type(v) for v in vars(result).values()],
+                result.model_fields_set, [c.model_fields_set for c in result.checks])
+
+    fast = [everything(linter.lint_case(case)) for case in cases]
+    monkeypatch.setattr(linter, "_annotate", lambda doc: linter.nlp(doc))
+    def validated(path, report_type, notes, sections, checks, findings, text):
+        result = DocumentResult(path=path, report_type=report_type, scope_notices=[], sections=sections, text=text,
+                                input_notes=notes)
+        result.checks, result.findings = checks, findings  # as lint_case made them before
+        return result
+
+    monkeypatch.setattr(lint, "_document_result", validated)
+    plain = [everything(linter.lint_case(case)) for case in cases]
+    assert fast == plain
+    assert any('"SCOPE-YOUTH"' in f[0] for f in fast) and any('"suppressed":true' in f[0] for f in fast)
+    assert sum('"code":"' in f[0] for f in fast) > 50
