@@ -1298,3 +1298,29 @@ def test_documents_annotated_and_made_directly_equal_the_plain_way(linter, monke
     assert fast == plain
     assert any('"SCOPE-YOUTH"' in f[0] for f in fast) and any('"suppressed":true' in f[0] for f in fast)
     assert sum('"code":"' in f[0] for f in fast) > 50
+
+
+def test_programmes_proposed_with_concepts_named_once_equal_naming_them_each_time(linter, docs):
+    """Each programme's concept is named once per catalogue: the programmes proposed, and their
+    evidence, are those a loop naming each programme's concept for every draft finds."""
+    from psr_check.facts import build_facts
+    from psr_check.facts import programmes as p
+
+    catalogue = linter.pack.programmes
+    assert p._programme_concepts(catalogue) == [(q, catalogue.concept_id(q)) for q in catalogue.programmes]
+    proposed = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        plain, evidence = [], []
+        for programme in catalogue.programmes:
+            for mention in facts.mentions.get(catalogue.concept_id(programme), []):
+                if not p._counts(mention) or p._in_clause(facts, mention, "RULE_OUT"):
+                    continue
+                if mention.section == "proposal" or any(p._in_clause(facts, mention, name) for name in (
+                        "PROPOSE_WORD", "PROGRAMME_GENERIC", "SENTENCE_ORDER")):
+                    if programme not in plain:
+                        plain.append(programme)
+                        evidence.append(mention)
+        assert p.proposed_programmes(facts, catalogue) == (plain, evidence)
+        proposed += bool(plain)
+    assert proposed > 3

@@ -475,8 +475,8 @@ def need_risks(facts, judged_at: str | None, predictors: Predictors, needs: set[
 def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programme], list[Mention]]:
     proposed: list[Programme] = []
     evidence: list[Mention] = []
-    for programme in catalogue.programmes:
-        for mention in facts.mentions.get(catalogue.concept_id(programme), []):
+    for programme, concept in _programme_concepts(catalogue):
+        for mention in facts.mentions.get(concept, []):
             if not _counts(mention) or _in_clause(facts, mention, "RULE_OUT"):
                 continue
             if mention.section == "proposal" or _in_clause(facts, mention, "PROPOSE_WORD") \
@@ -485,6 +485,18 @@ def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programm
                     proposed.append(programme)
                     evidence.append(mention)
     return proposed, evidence
+
+
+_CONCEPTS: dict[int, tuple[ProgrammesFile, list[tuple[Programme, str]]]] = {}  # id → (catalogue, kept; its pairs)
+
+
+def _programme_concepts(catalogue: ProgrammesFile) -> list[tuple[Programme, str]]:
+    """Each programme with the concept naming it, in catalogue order: worked out once per
+    catalogue (which never changes once loaded), not for every draft."""
+    kept = _CONCEPTS.get(id(catalogue))
+    if kept is None or kept[0] is not catalogue:
+        kept = _CONCEPTS[id(catalogue)] = (catalogue, [(p, catalogue.concept_id(p)) for p in catalogue.programmes])
+    return kept[1]
 
 
 def programme_ruled_out(facts) -> bool:
