@@ -6,12 +6,16 @@ Usable without the CLI: ``Linter().lint_text("…")`` returns a ``DocumentResult
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from psr_check.facts import build_facts
 from psr_check.facts.scope import scope_notices
-from psr_check.models import AllocationRecord, Case, DocumentResult, Finding
+from psr_check.models import AllocationRecord, Case, DocumentResult, Finding, made_as_validated
 from psr_check.pack import RulePack, load_rule_pack
 from psr_check.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 class Linter:
@@ -29,7 +33,8 @@ class Linter:
 
             raise ConfigError(f"unknown check mode '{mode}': choose one of {', '.join(self.pack.check_modes.modes)}")
         self.check_mode = mode
-        self.codes = {c.code for c in self.pack.checks if self.settings.wants(c.code)}
+        # frozen: evaluate_checks keys its per-pack plan on it, and a frozenset hashes once
+        self.codes = frozenset(c.code for c in self.pack.checks if self.settings.wants(c.code))
         self.calculators = _calculators(self.pack)
 
     def lint_text(self, text: str, *, record: AllocationRecord | None = None, source: str = "<text>",
@@ -50,25 +55,51 @@ class Linter:
         notices = scope_notices(text, self.pack.scope) if text else []
         doc = self.nlp.make_doc(text)
         doc.user_data["psr_text"] = text  # what doc.text would rebuild, token by token
-        doc = self.nlp(doc)
+        doc = self._annotate(doc)
         facts = build_facts(doc, record=case.record, check_mode=check_mode or self.check_mode,
                             report_type=report_type, region=case.region or self.settings.region,
                             policy=case.policy or self.settings.policy, calculators=self.calculators)
-        result = DocumentResult(path=case.source, report_type=report_type, scope_notices=notices,
-                                sections=facts.sections, text=text,
-                                input_notes=[case.report.encoding_note] if case.report and case.report.encoding_note else [])
-        if notices:
-            return result  # out of scope: say so, check nothing
+        input_notes = [case.report.encoding_note] if case.report and case.report.encoding_note else []
+        if notices:  # out of scope: say so, check nothing
+            return DocumentResult(path=case.source, report_type=report_type, scope_notices=notices,
+                                  sections=facts.sections, text=text, input_notes=input_notes)
         evaluation = evaluate_checks(self.pack, facts, self.codes)
-        result.checks = evaluation.checks
         findings = [self._adjust(f) for f in evaluation.findings]
-        result.findings = findings + apply_suppressions(findings, _suppressions(case))
-        return result
+        findings += apply_suppressions(findings, _suppressions(case))
+        return _document_result(case.source, report_type, input_notes, facts.sections, evaluation.checks, findings,
+                                text)
+
+    def _annotate(self, doc: Doc) -> Doc:
+        """``self.nlp(doc)``: each enabled component in turn, as spaCy's ``Language.__call__`` runs
+        them, without what it sets up around each one for every document (error handlers,
+        per-component settings, checks a component gave a Doc back), which none of ours use:
+        about ten microseconds a document. ``nlp.pipeline`` leaves out disabled components.
+        An exception from a component reaches the caller as it was raised (spaCy's default
+        handler re-raises it too, but turns a KeyError into its "not initialised" ValueError)."""
+        for _name, component in self.nlp.pipeline:
+            doc = component(doc)
+        return doc
 
     def _adjust(self, finding: Finding) -> Finding:
         if finding.code in self.settings.severity:
             finding.severity = self.settings.severity[finding.code]
         return finding
+
+
+def _document_result(path: str, report_type: str | None, input_notes: list[str], sections: list, checks: list,
+                     findings: list[Finding], text: str) -> DocumentResult:
+    """``DocumentResult(path=…, …, text=…)`` of values the Linter made of their types, without
+    validating them again: a report type outside the three (from a caller's own record or
+    settings) is left to the validating constructor, which rejects it as before."""
+    if report_type not in _REPORT_TYPES or type(path) is not str:
+        return DocumentResult(path=path, report_type=report_type, input_notes=input_notes, scope_notices=[],
+                              sections=sections, checks=checks, findings=findings, text=text)
+    return made_as_validated(DocumentResult, {
+        "path": path, "report_type": report_type, "input_notes": input_notes, "scope_notices": [],
+        "sections": list(sections), "checks": checks, "findings": findings, "text": text})
+
+
+_REPORT_TYPES = (None, "oral", "short", "standard")
 
 
 BATCH = 64  # cases from which a serial batch freezes what it has built (see settle_for_batch)

@@ -1116,3 +1116,211 @@ def test_words_counted_as_bytes_equal_the_regex_count(linter):
         expected = (len(words), sum(counts[w] for w in set(language.english_words)),
                     sum(counts[w] for w in set(language.other_words)))
         assert _word_counts(lowered, language.english_words, language.other_words) == expected, text[:60]
+
+
+def test_labels_without_pairs_read_as_the_maker_gives(linter, docs):
+    """Labels whose token pairs are none read as a new empty list without the maker: every label
+    of every text (and an unknown one, with and without a default) reads as a plain LazyDict over
+    the same maker gives it, for mentions and places alike, and empty labels are really skipped."""
+    from psr_check.facts import build_facts
+    from psr_check.facts.lazy import LazyDict
+
+    skipped = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        for fast, make in ((facts.mentions, facts.mentions._make), (facts.places, facts.places._make)):
+            plain = LazyDict(doc.spans, make)
+            for label in list(doc.spans) + ["NOT_A_CONCEPT"]:
+                for default in ((), None):
+                    assert fast.get(label, default) == plain.get(label, default), label
+            assert fast.get("NOT_A_CONCEPT") is None
+            skipped += sum(not dict.__contains__(fast, label) for label in doc.spans)  # read, not kept
+            assert list(fast.items()) == list(plain.items())
+    assert skipped > 1000
+
+
+def test_sections_made_without_validating_equal_validated_ones(linter, docs):
+    """Facts' sections are made from what psr_sections found without validating again: each is
+    the object ``Section(**fields)`` gives, in every part pydantic keeps."""
+    from psr_check.facts import build_facts
+    from psr_check.models import Section
+
+    made = 0
+    for doc in docs:
+        sections = build_facts(doc, record=None, check_mode=linter.check_mode).sections
+        assert [(s.id, s.heading, s.start, s.end) for s in sections] == \
+            [(s.id, s.heading, s.start, s.end) for s in doc._.sections or []]
+        for section in sections:
+            plain = Section(**section.model_dump())
+            assert type(section) is Section and section == plain
+            assert list(vars(section).items()) == list(vars(plain).items())
+            assert [type(v) for v in vars(section).values()] == [type(v) for v in vars(plain).values()]
+            assert section.model_fields_set == plain.model_fields_set
+            made += 1
+    assert made > 100
+
+
+def test_conditions_needing_a_concept_with_no_mention_never_hold(linter, docs):
+    """``needed_concepts``: wherever one of the concepts a condition needs has no mention, the
+    explaining evaluator finds the condition false (every condition of the rule pack, at every
+    depth, beside no trigger and beside each mention a ``when`` gathers); and conditions are
+    passed over that way, for branches of ``any`` and whole ``when``s alike."""
+    from psr_check.engine.conditions import evaluate_condition, lacks_any, needed_concepts
+    from psr_check.facts import build_facts
+
+    cases = [(doc, None, None) for doc in docs[::2]]
+    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
+    passed_over = whens_passed_over = 0
+    for doc, record, mode in cases:
+        facts = build_facts(doc, record=record, check_mode=mode or linter.check_mode,
+                            calculators=linter.calculators)
+        for check in linter.pack.checks:
+            triggers = [None] + evaluate_condition(check.when, facts).mentions
+            whens_passed_over += lacks_any(facts, needed_concepts(check.when))
+            for top in (check.when, check.require, check.unless, check.relevant_when):
+                for cond in _conditions(top) if top is not None else ():
+                    if lacks_any(facts, needed_concepts(cond)):
+                        passed_over += 1
+                        assert not any(evaluate_condition(cond, facts, t).ok for t in triggers)
+    assert passed_over > 1000 and whens_passed_over > 100
+    assert needed_concepts(linter.pack.checks[0].when) == ()  # a fact leaf needs no concept
+
+
+def test_fact_leaves_judge_as_the_plain_comparisons(linter):
+    """A fact leaf's test is chosen once (``_fact_judge``): for every fact leaf of the rule pack and
+    one of each kind, any value passes exactly when the plain chain of comparisons says so."""
+    from psr_check.engine.conditions import _fact_judge
+    from psr_check.pack.schema import Condition
+
+    def plain(cond, value):
+        if cond.present is not None:
+            return (value is not None) == cond.present
+        if value is None:
+            return False
+        if cond.greater_than is not None:
+            return value > cond.greater_than
+        if cond.less_than is not None:
+            return value < cond.less_than
+        if cond.in_ is not None:
+            return value in cond.in_
+        return value == cond.equals
+
+    leaves = [c for check in linter.pack.checks for top in (check.when, check.require, check.unless, check.relevant_when)
+              if top is not None for c in _conditions(top) if c.fact is not None]
+    leaves += [Condition(fact="fine.total", **kind) for kind in (
+        {"present": True}, {"present": False}, {"greater_than": 52}, {"less_than": 10}, {"in_": ["low", 3]},
+        {"equals": "high"}, {"equals": 0}, {"equals": False})]
+    values = [None, 0, 1, 10, 52, 52.5, 64.0, -1, True, False, "low", "high", ""]
+    judged = 0
+    for cond in leaves:
+        judge = _fact_judge(cond)
+        for value in values:
+            try:
+                expected = plain(cond, value)
+            except TypeError:  # "high" > 52: the plain chain fails, and so must the judge
+                with pytest.raises(TypeError):
+                    judge(value)
+                continue
+            assert judge(value) is expected, (cond, value)
+            judged += 1
+    assert len(leaves) > 20 and judged > 200
+
+
+def test_findings_made_without_validating_equal_validated_ones(linter):
+    """Findings and their text evidence are made from fields the engine made itself, without
+    validating them again: each is what ``Finding(code=…, …, tried=…)`` and ``TextEvidence(text=…,
+    …)`` give, in every part pydantic keeps (fields left at their defaults are not in the set of
+    fields given, and setting one later adds it to that finding's set alone)."""
+    from psr_check.models import AllocationRecord, Finding, TextEvidence
+
+    def same(made, model, given):
+        dumped = made.model_dump()
+        plain = model(**{name: dumped[name] for name in given})
+        if model is Finding:
+            plain = model(**{name: made.evidence if name == "evidence" else dumped[name] for name in given})
+        assert type(made) is model and made == plain and made.model_dump_json() == plain.model_dump_json()
+        assert list(vars(made)) == list(vars(plain)) and made.model_fields_set == plain.model_fields_set
+        assert [type(v) for v in vars(made).values()] == [type(v) for v in vars(plain).values()]
+
+    record = AllocationRecord(registrations=["ADVP"], rosh_level="high")
+    cases = [(text, None, None) for text in TEXTS[::4]] + [(text, record, None) for text in TEXTS[::9]]
+    cases += _rule_test_cases(linter)
+    findings = texts = 0
+    for text, rec, mode in cases:
+        for finding in linter.lint_text(text, record=rec, check_mode=mode).findings:
+            if finding.code.startswith("SU"):
+                continue
+            same(finding, Finding, ["code", "family", "severity", "title", "message", "fix", "rationale",
+                                    "references", "evidence", "tried"])
+            for item in finding.evidence:
+                if isinstance(item, TextEvidence):
+                    same(item, TextEvidence, ["text", "start", "end", "line", "section", "states", "concept"])
+                    texts += 1
+            findings += 1
+    assert findings > 100 and texts > 100
+    first, second = linter.lint_text(TEXTS[0]).findings[:2]
+    first.suppressed = True
+    assert "suppressed" in first.model_fields_set and "suppressed" not in second.model_fields_set
+
+
+def test_documents_annotated_and_made_directly_equal_the_plain_way(linter, monkeypatch):
+    """The Linter runs the pipeline's components itself and makes each DocumentResult without
+    validating it again: the same documents, in every part pydantic keeps, as ``nlp(doc)`` and
+    ``DocumentResult(**fields)`` give (in scope and out, with records, suppressions and notes)."""
+    import psr_check.lint as lint
+    from psr_check.ingest import case_from_text
+    from psr_check.models import AllocationRecord, DocumentResult, Suppression
+
+    record = AllocationRecord(registrations=["ADVP"], rosh_level="high", report_type="short")
+    cases = [case_from_text(text, f"draft-{i}.txt", None) for i, text in enumerate(TEXTS[::3])]
+    for case in cases[::4]:
+        case.record = record
+    flagged = next(case for case in cases if linter.lint_case(case).findings)
+    flagged.suppressions = [Suppression(code=linter.lint_case(flagged).findings[0].code, reason="checked by phone"),
+                            Suppression(code="SG001")]
+    cases[2].report.encoding_note = "not UTF-8; read as cp1252"
+    cases.append(case_from_text("Youth Offending Team report. " * 30, "youth.txt", "oral"))
+
+    def everything(result):
+        return (result.model_dump_json(), list(vars(result)), [type(v) for v in vars(result).values()],
+                result.model_fields_set, [c.model_fields_set for c in result.checks])
+
+    fast = [everything(linter.lint_case(case)) for case in cases]
+    monkeypatch.setattr(linter, "_annotate", lambda doc: linter.nlp(doc))
+    def validated(path, report_type, notes, sections, checks, findings, text):
+        result = DocumentResult(path=path, report_type=report_type, scope_notices=[], sections=sections, text=text,
+                                input_notes=notes)
+        result.checks, result.findings = checks, findings  # as lint_case made them before
+        return result
+
+    monkeypatch.setattr(lint, "_document_result", validated)
+    plain = [everything(linter.lint_case(case)) for case in cases]
+    assert fast == plain
+    assert any('"SCOPE-YOUTH"' in f[0] for f in fast) and any('"suppressed":true' in f[0] for f in fast)
+    assert sum('"code":"' in f[0] for f in fast) > 50
+
+
+def test_programmes_proposed_with_concepts_named_once_equal_naming_them_each_time(linter, docs):
+    """Each programme's concept is named once per catalogue: the programmes proposed, and their
+    evidence, are those a loop naming each programme's concept for every draft finds."""
+    from psr_check.facts import build_facts
+    from psr_check.facts import programmes as p
+
+    catalogue = linter.pack.programmes
+    assert p._programme_concepts(catalogue) == [(q, catalogue.concept_id(q)) for q in catalogue.programmes]
+    proposed = 0
+    for doc in docs:
+        facts = build_facts(doc, record=None, check_mode=linter.check_mode)
+        plain, evidence = [], []
+        for programme in catalogue.programmes:
+            for mention in facts.mentions.get(catalogue.concept_id(programme), []):
+                if not p._counts(mention) or p._in_clause(facts, mention, "RULE_OUT"):
+                    continue
+                if mention.section == "proposal" or any(p._in_clause(facts, mention, name) for name in (
+                        "PROPOSE_WORD", "PROGRAMME_GENERIC", "SENTENCE_ORDER")):
+                    if programme not in plain:
+                        plain.append(programme)
+                        evidence.append(mention)
+        assert p.proposed_programmes(facts, catalogue) == (plain, evidence)
+        proposed += bool(plain)
+    assert proposed > 3

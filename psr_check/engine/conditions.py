@@ -223,21 +223,31 @@ def _judge_policy(cond: Condition, facts: Facts) -> bool:
 
 
 def _judge_fact(cond: Condition, facts: Facts) -> tuple[bool, Any]:
-    """A derived fact; one that could not be computed (None) satisfies nothing but `present: false`."""
+    """A derived fact and whether it passes the leaf."""
     value = facts.fact(cond.fact)
+    return once_per(_FACT_JUDGES, cond, _fact_judge)(value), value
+
+
+def _fact_judge(cond: Condition) -> Callable[[Any], bool]:
+    """Whether a value of the leaf's fact passes, with the leaf's test chosen once: a fact that
+    could not be computed (None) satisfies nothing but `present: false`."""
     if cond.present is not None:
-        ok = (value is not None) == cond.present
-    elif value is None:
-        ok = False
-    elif cond.greater_than is not None:
-        ok = value > cond.greater_than
-    elif cond.less_than is not None:
-        ok = value < cond.less_than
-    elif cond.in_ is not None:
-        ok = value in cond.in_
-    else:
-        ok = value == cond.equals
-    return ok, value
+        present = cond.present
+        return lambda value: (value is not None) == present
+    if cond.greater_than is not None:
+        above = cond.greater_than
+        return lambda value: value is not None and value > above
+    if cond.less_than is not None:
+        below = cond.less_than
+        return lambda value: value is not None and value < below
+    if cond.in_ is not None:
+        allowed = cond.in_
+        return lambda value: value is not None and value in allowed
+    equals = cond.equals
+    return lambda value: value is not None and value == equals
+
+
+_FACT_JUDGES: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
 
 
 def _fact_evidence(cond: Condition, facts: Facts, ok: bool) -> tuple[list[Mention], list[tuple[str, Any]]]:
@@ -285,7 +295,8 @@ def _compile_test(cond: Condition) -> Test:
     if cond.field is not None:
         return lambda facts, trigger: _judge_field(cond, facts)[0]
     if cond.fact is not None:
-        return lambda facts, trigger: _judge_fact(cond, facts)[0]
+        judge, name = once_per(_FACT_JUDGES, cond, _fact_judge), cond.fact
+        return lambda facts, trigger: judge(facts.fact(name))
     return lambda facts, trigger: _judge_policy(cond, facts)
 
 
@@ -296,12 +307,15 @@ def _concept_test(cond: Condition) -> Test:
     key = once_per(_LEAF_KEYS, cond, _leaf_key)
 
     def test(facts: Facts, trigger: Mention | None) -> bool:
+        mentions = facts.mentions.get(concept, ())
+        if not mentions:
+            return False  # most concepts have no mention in a document (and min_count is at least 1)
         if key is not None:
             judged = facts.judged.get(key)
             if judged is not None:
                 return judged if type(judged) is bool else len(judged) >= needed
         count, ok = 0, False
-        for mention in facts.mentions.get(concept, ()):
+        for mention in mentions:
             if keeps(mention, facts, trigger):
                 count += 1
                 if count >= needed:
@@ -320,9 +334,37 @@ def _leaf_key(cond: Condition) -> str | None:
     return None if cond.same_sentence else "concept " + cond.model_dump_json()
 
 
+def needed_concepts(cond: Condition) -> tuple[str, ...]:
+    """Concepts that must each have a mention in a document for ``cond`` to hold there: a concept
+    leaf its own (``min_count`` is at least 1), ``all`` what any of its parts needs, ``any`` what
+    every branch needs. With one of them empty the condition is false, whatever else it reads."""
+    return once_per(_NEEDS, cond, _needed)
+
+
+def _needed(cond: Condition) -> tuple[str, ...]:
+    if cond.any is not None:
+        branches = [needed_concepts(c) for c in cond.any]
+        return tuple(c for c in branches[0] if all(c in other for other in branches[1:])) if branches else ()
+    if cond.all is not None:
+        return tuple(dict.fromkeys(c for part in cond.all for c in needed_concepts(part)))
+    if cond.not_ is not None:
+        return ()
+    return (cond.concept,) if cond.concept is not None else ()
+
+
+_NEEDS: dict[int, tuple[Condition, tuple[str, ...]]] = {}
+
+
+def lacks_any(facts: Facts, needs: tuple[str, ...]) -> bool:
+    """Whether one of ``needs`` has no mention in this document, told from the token pairs the
+    facts' mentions are made from (Facts made without them: never, and the condition is judged)."""
+    pairs = getattr(facts.mentions, "pairs", None)
+    return pairs is not None and not all(map(pairs.get, needs, (True,) * len(needs)))
+
+
 def _compile_gather(cond: Condition) -> Gather:
     if cond.any is not None:
-        return _any_gather(tuple(compiled_gather(c) for c in cond.any))
+        return _any_gather(tuple((needed_concepts(c), compiled_gather(c)) for c in cond.any))
     if cond.all is not None:
         return _all_gather(tuple(compiled_gather(c) for c in cond.all))
     if cond.not_ is not None:
@@ -337,11 +379,16 @@ def _compile_gather(cond: Condition) -> Gather:
     return lambda facts, trigger: (_judge_policy(cond, facts), [], [])
 
 
-def _any_gather(parts: tuple[Gather, ...]) -> Gather:
-    """Every branch is judged: the evidence is that of every branch that holds."""
+def _any_gather(parts: tuple[tuple[tuple[str, ...], Gather], ...]) -> Gather:
+    """Every branch is judged: the evidence is that of every branch that holds. A branch needing
+    a concept with no mention in the document cannot hold (``needed_concepts``): most concept
+    branches, in most documents, are passed over with a look-up instead of a call."""
     def gather(facts: Facts, trigger: Mention | None):
         ok, mentions, fields = False, [], []
-        for part in parts:
+        pairs = getattr(facts.mentions, "pairs", None)
+        for needs, part in parts:
+            if needs and pairs is not None and not all(map(pairs.get, needs, (True,) * len(needs))):
+                continue
             hit, found, shown = part(facts, trigger)
             if hit:
                 ok = True
@@ -370,13 +417,16 @@ def _concept_gather(cond: Condition) -> Gather:
     key = once_per(_LEAF_KEYS, cond, _leaf_key)
 
     def gather(facts: Facts, trigger: Mention | None):
+        mentions = facts.mentions.get(concept, ())
+        if not mentions:
+            return False, [], []  # no mention at all, as for most concepts (min_count is at least 1)
         judged = facts.judged.get(key) if key is not None else None
         if judged is False:
             return False, [], []  # an identical leaf's test found too few
         if type(judged) is list:
             found = list(judged)  # a copy: the caller may add to it
         else:
-            found = [m for m in facts.mentions.get(concept, ()) if keeps(m, facts, trigger)]
+            found = [m for m in mentions if keeps(m, facts, trigger)]
             if key is not None:
                 facts.judged[key] = list(found)
         return (True, found, []) if len(found) >= needed else (False, [], [])
@@ -391,7 +441,10 @@ def _field_gather(cond: Condition) -> Gather:
 
 
 def _fact_gather(cond: Condition) -> Gather:
+    judge, name = once_per(_FACT_JUDGES, cond, _fact_judge), cond.fact
+
     def gather(facts: Facts, trigger: Mention | None):
-        ok, _value = _judge_fact(cond, facts)
-        return (ok, *_fact_evidence(cond, facts, ok))
+        if not judge(facts.fact(name)):
+            return False, [], []
+        return (True, *_fact_evidence(cond, facts, True))
     return gather

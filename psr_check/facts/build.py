@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 
 from psr_check.annotate.concepts import PAIRS
 from psr_check.annotate.sections import doc_text
-from psr_check.annotate.sentences import sentence_of, sentence_starts
-from psr_check.facts.lazy import LazyDict
+from psr_check.annotate.sentences import sentence_starts
+from psr_check.facts.lazy import _UNMADE, LazyDict
 from psr_check.models import AllocationRecord, Mention, Section, made_as_validated
 
 
@@ -73,12 +73,17 @@ _FACT_NAMES: dict[str, tuple[str, str]] = {}  # "fine.total" → ("fine", "total
 def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
                 report_type: str | None = None, region: str | None = None,
                 policy: str | None = None, calculators: tuple = ()) -> Facts:
-    sections = [Section(id=s.id, heading=s.heading, start=s.start, end=s.end) for s in doc._.sections or []]
+    # Section(id=…, heading=…, start=…, end=…), from what psr_sections made of these types
+    sections = [made_as_validated(Section, {"id": s.id, "heading": s.heading, "start": s.start, "end": s.end})
+                for s in doc._.sections or []]
     facts = Facts(text=doc_text(doc), report_type=report_type, region=region, policy=policy, check_mode=check_mode,
                   sections=sections, record=record)
     maker = _MentionMaker(doc, facts.text, sections)
-    facts.mentions = LazyDict(doc.spans, maker)  # made when first read
-    facts.places = LazyDict(doc.spans, maker.places)
+    # doc.spans is a UserDict: its own dict of groups, read in place, has the same labels in the
+    # same order without listing them through Python for each document
+    labels = doc.spans.data
+    facts.mentions = _LabelDict(labels, maker, maker.pairs)  # made when first read
+    facts.places = _LabelDict(labels, maker.places, maker.pairs)
     evidence_of: dict[str, tuple[dict, str]] = {}  # "group.key" → the calculator's evidence dict and key
     for calculate in calculators:
         facts.record_sources.update(getattr(calculate, "record_sources", {}))
@@ -88,6 +93,25 @@ def build_facts(doc: Doc, *, record: AllocationRecord | None, check_mode: str,
     # a calculator may work its evidence out when first read (a LazyDict): read it only then too
     facts.derived_evidence = LazyDict(evidence_of, lambda name: evidence_of[name][0][evidence_of[name][1]])
     return facts
+
+
+class _LabelDict(LazyDict):
+    """One document's mentions (or places) by label, made when first read. ``get`` of a label
+    whose token pairs are known to be none gives a new empty list without the maker and without
+    keeping it: a document reads about sixty labels, most with nothing in them, and this is what
+    the maker would give (reading every key still makes and keeps each, as a LazyDict does)."""
+
+    def __init__(self, keys, make, pairs: dict[str, list] | None) -> None:
+        super().__init__(keys, make)
+        self.pairs = pairs if pairs is not None else {}  # label → token pairs ([]: no mention)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = dict.get(self, key, _UNMADE)
+        if value is not _UNMADE:
+            return value
+        if not self.pairs.get(key, True) and key in self._known:
+            return []
+        return LazyDict.get(self, key, default)
 
 
 class _MentionMaker:
@@ -114,6 +138,10 @@ class _MentionMaker:
         self.sentence_starts = sentence_starts(doc)
         self.line_starts = _line_starts(text)
         self.section_starts = [section.start for section in sections]
+        # by the index of the last section starting at or before a mention; -1 (the last item):
+        # before every section, "other" as section_at gives it, with that for its heading too
+        self.section_ids = [section.id for section in sections] + ["other"]
+        self.section_headings = [section.heading or section.id for section in sections] + ["other"]
         self.heading_lines = _heading_lines(text, sections)
         self.heading_starts = [h_start for h_start, _ in self.heading_lines]
         # the last heading line starting at or before a mention is the only one that can hold it
@@ -147,22 +175,21 @@ class _MentionMaker:
             return []  # most labels have no mention in a document: nothing to read for them
         if not self.ready:
             self._read_doc()
-        text, idx, ends, length, sections = self.text, self.idx, self.ends, self.length, self.sections
-        sentence_starts, section_starts, line_starts, states = \
-            self.sentence_starts, self.section_starts, self.line_starts, self.states
+        text, idx, ends, length, states = self.text, self.idx, self.ends, self.length, self.states
+        sentence_starts, section_starts, line_starts = self.sentence_starts, self.section_starts, self.line_starts
         heading_starts, heading_lines, in_order = self.heading_starts, self.heading_lines, self.headings_in_order
+        section_ids, section_headings, sentences = self.section_ids, self.section_headings, len(sentence_starts)
         made = []
         for first, last in pairs:
             start = idx[first] if first < length else len(text)
             end = ends[last - 1] if last > first else start
-            sentence_first, sentence_last = sentence_of(sentence_starts, length, first)
-            sentence_start, sentence_end = idx[sentence_first], ends[sentence_last - 1]
+            k = bisect_right(sentence_starts, first) - 1  # the sentence holding it, as sentence_of
+            sentence_start = idx[sentence_starts[k] if k >= 0 else 0]
+            sentence_end = ends[(sentence_starts[k + 1] if k + 1 < sentences else length) - 1]
             # the clause: the sentence cut at semicolons (a list of sources separated by ";" is
             # several units, so a result in one item does not answer an enquiry in the next)
             left, right = text.rfind(";", sentence_start, start), text.find(";", end, sentence_end)
             index = bisect_right(section_starts, start) - 1
-            section_id = sections[index].id if index >= 0 else "other"  # as section_at
-            heading = sections[index].heading if index >= 0 else ""
             if in_order:
                 at = bisect_right(heading_starts, start) - 1
                 in_heading = at >= 0 and end <= heading_lines[at][1]
@@ -170,8 +197,8 @@ class _MentionMaker:
                 in_heading = any(h_start <= start and end <= h_end for h_start, h_end in heading_lines)
             made.append(made_as_validated(Mention, {  # in Mention's field order
                 "concept": label, "text": text[start:end], "start": start, "end": end,
-                "line": bisect_right(line_starts, start), "section": section_id,
-                "states": list(states.get((label, first, last), ())), "heading": heading or section_id,
+                "line": bisect_right(line_starts, start), "section": section_ids[index],
+                "states": list(states.get((label, first, last), ())), "heading": section_headings[index],
                 "sent_start": left + 1 if left >= 0 else sentence_start,
                 "sent_end": right if right >= 0 else sentence_end, "in_heading": in_heading,
                 "sentence_start": sentence_start, "sentence_end": sentence_end,

@@ -71,18 +71,7 @@ class LazyDict(dict):
         return repr(self._all())
 
 
-def once(make: Callable[[], Any]) -> Callable[[], Any]:
-    """``make()`` called the first time only; ``.made()`` says whether it has been."""
-    made: list = []
-
-    def value():
-        if not made:
-            made.append(make())
-        return made[0]
-    value.made = lambda: bool(made)  # type: ignore[attr-defined]
-    return value
-
-
-def lazy_values(makers: dict[str, Callable[[], Any]]) -> LazyDict:
-    """A LazyDict of named facts, each made by its maker when first read."""
-    return LazyDict(makers, lambda name: makers[name]())
+def read_lazily(table: dict[str, Callable[[Any], Any]], reading: Any) -> LazyDict:
+    """A LazyDict of named facts, each ``table[name](reading)`` when first read: the table is made
+    once per process, so a document sets up one object (its reading), not a closure per fact."""
+    return LazyDict(table, lambda name: table[name](reading))

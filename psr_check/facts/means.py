@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from psr_check.facts.lazy import lazy_values, once
+from psr_check.facts.lazy import read_lazily
 from psr_check.facts.money_words import MoneyPatterns, compile_money_words
 from psr_check.models import Mention
 from psr_check.pack.fines import FinesFile
@@ -42,35 +42,78 @@ def means_calculator(fines: FinesFile):
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
         """Each fact worked out when a check or message first reads it: most drafts propose no
         financial order, and then neither the sums of money nor the means words are read."""
-        income = once(lambda: net_weekly_income(facts, words))
-        info = once(lambda: _has(facts, "MEANS_INFO") or income()[0] is not None or _period_amounts(facts, words))
-        relevant = once(lambda: relevant_weekly_income(income()[0], info, fines))
-        rate = once(lambda: suggested_weekly_payment(relevant()[0], fines))
-        orders = once(lambda: proposed_total(facts, words))  # total, parts, evidence
-
-        def weeks_to_pay() -> float | None:
-            total, parts, _ = orders()
-            return round(total / rate(), 1) if parts and rate() else None
-
-        def over_payment_period() -> bool:
-            total, parts, _ = orders()
-            return bool(parts and rate() and total / rate() > fines.payment_period_weeks)
-
-        means = lazy_values({
-            "net_weekly_income": lambda: income()[0], "relevant_weekly_income": lambda: relevant()[0],
-            "rwi_basis": lambda: relevant()[1], "information_present": info,
-        })
-        fine = lazy_values({
-            "total": lambda: orders()[0], "total_text": lambda: _total_text(*orders()[:2]),
-            "amounts_stated": lambda: bool(orders()[1]), "weekly_rate": rate, "weeks_to_pay": weeks_to_pay,
-            "payment_weeks_limit": lambda: fines.payment_period_weeks, "over_payment_period": over_payment_period,
-        })
+        reading = _MeansReading(facts, words, fines)
         return {
-            "means": (means, lazy_values({"net_weekly_income": lambda: income()[1]})),
-            "fine": (fine, lazy_values({"weeks_to_pay": lambda: orders()[2], "total": lambda: orders()[2]})),
+            "means": (read_lazily(_MEANS, reading), read_lazily(_MEANS_EVIDENCE, reading)),
+            "fine": (read_lazily(_FINE, reading), read_lazily(_FINE_EVIDENCE, reading)),
         }
 
     return calculate
+
+
+_UNREAD = object()
+
+
+class _MeansReading:
+    """One draft's income and proposed financial orders, each worked out once, when first asked
+    for. One object per draft rather than a closure per fact: every draft pays for setting the
+    facts up, and only those proposing a fine read them."""
+
+    __slots__ = ("facts", "words", "fines", "_income", "_info", "_relevant", "_rate", "_orders")
+
+    def __init__(self, facts, words: MoneyPatterns, fines: FinesFile) -> None:
+        self.facts, self.words, self.fines = facts, words, fines
+        self._income = self._info = self._relevant = self._rate = self._orders = _UNREAD
+
+    def income(self) -> tuple[float | None, list[Mention]]:
+        if self._income is _UNREAD:
+            self._income = net_weekly_income(self.facts, self.words)
+        return self._income
+
+    def info(self) -> bool:
+        if self._info is _UNREAD:
+            self._info = _has(self.facts, "MEANS_INFO") or self.income()[0] is not None \
+                or _period_amounts(self.facts, self.words)
+        return self._info
+
+    def relevant(self) -> tuple[float, str]:
+        if self._relevant is _UNREAD:
+            self._relevant = relevant_weekly_income(self.income()[0], self.info, self.fines)
+        return self._relevant
+
+    def rate(self) -> float:
+        if self._rate is _UNREAD:
+            self._rate = suggested_weekly_payment(self.relevant()[0], self.fines)
+        return self._rate
+
+    def orders(self) -> tuple[float, list[tuple[str, float]], list[Mention]]:
+        """The total, its parts and their evidence."""
+        if self._orders is _UNREAD:
+            self._orders = proposed_total(self.facts, self.words)
+        return self._orders
+
+    def weeks_to_pay(self) -> float | None:
+        total, parts, _ = self.orders()
+        return round(total / self.rate(), 1) if parts and self.rate() else None
+
+    def over_payment_period(self) -> bool:
+        total, parts, _ = self.orders()
+        return bool(parts and self.rate() and total / self.rate() > self.fines.payment_period_weeks)
+
+
+# each fact of a group, by name in the group's order, as read from a draft's _MeansReading
+_MEANS = {
+    "net_weekly_income": lambda r: r.income()[0], "relevant_weekly_income": lambda r: r.relevant()[0],
+    "rwi_basis": lambda r: r.relevant()[1], "information_present": _MeansReading.info,
+}
+_FINE = {
+    "total": lambda r: r.orders()[0], "total_text": lambda r: _total_text(*r.orders()[:2]),
+    "amounts_stated": lambda r: bool(r.orders()[1]), "weekly_rate": _MeansReading.rate,
+    "weeks_to_pay": _MeansReading.weeks_to_pay, "payment_weeks_limit": lambda r: r.fines.payment_period_weeks,
+    "over_payment_period": _MeansReading.over_payment_period,
+}
+_MEANS_EVIDENCE = {"net_weekly_income": lambda r: r.income()[1]}
+_FINE_EVIDENCE = {"weeks_to_pay": lambda r: r.orders()[2], "total": lambda r: r.orders()[2]}
 
 
 def relevant_weekly_income(income: float | None, information_present, fines: FinesFile) -> tuple[float, str]:

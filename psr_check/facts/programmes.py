@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from psr_check.facts.lazy import lazy_values, once
+from psr_check.facts.lazy import read_lazily
 from psr_check.facts.stretches import check_words, holds_any, matches_in, matches_starting, stretches_holding
 from psr_check.models import Mention, parse_date
 from psr_check.pack.programmes import RISK_ORDER, Programme, ProgrammesFile
@@ -53,80 +53,121 @@ _NEED_LABELS = {
 
 def programme_calculator(catalogue: ProgrammesFile):
     predictors = compile_predictors(catalogue)
+    low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
 
     def calculate(facts) -> dict[str, tuple[dict[str, Any], dict[str, list[Mention]]]]:
         """The programme facts, each worked out when a check or message first reads it: the risk
         level and the person's sex (regexes over the whole text) are needed only when the text
         shows a need or proposes a programme."""
-        date, sex = once(lambda: report_date(facts)), once(lambda: person_sex(facts))
-        scores = once(lambda: percentage_scores(facts.text))  # read by both risk_level and need_risks
-        risk = once(lambda: risk_level(facts, scores()))
-        needs, need_evidence = offence_needs(facts)
-        proposed, proposed_evidence = proposed_programmes(facts, catalogue)
-        low_risk_cut = parse_date(catalogue.low_risk_not_offered_from) if catalogue.low_risk_not_offered_from else None
-
-        def needs_risk() -> str | None:
-            """The level general needs are judged at: the stated one, else low for a first offence."""
-            stated = risk()[0]
-            if stated is None and catalogue.no_previous_unstated_risk and _has(facts, "NO_PREVIOUS"):
-                return catalogue.no_previous_unstated_risk
-            return stated
-
-        def low_risk_excluded() -> bool:
-            """Low risk, unless the report predates the cut. The level first: most drafts state a
-            higher one, and then the report's date (a search of the header) is not needed."""
-            # "is the highest stated level low" settles at the first higher level found
-            if not (risk()[0] == "low" if risk.made() else stated_risk_is_low(facts, scores())):
-                return False
-            return not (low_risk_cut is not None and date() is not None and date() < low_risk_cut)
-
-        def indicated() -> bool:
-            """A need calling for a programme, not excluded at low risk, with no custody proposed.
-            Partner violence and sexual offending call for one at any level, so the levels of
-            each kind of predictor are read only for needs judged by them."""
-            if not needs or _custody_proposed(facts):
-                return False
-            if not needs & _ALWAYS_INDICATING and not _indicating(
-                    needs, needs_risk(), need_risks(facts, needs_risk(), predictors, needs, scores())):
-                return False
-            return not low_risk_excluded()
-
-        def suggestions() -> list[Programme]:
-            return [] if low_risk_excluded() else suggest(catalogue, needs, sex(), risk()[0], facts.region, date())
-
-        def ineligible() -> list[tuple[Programme, str]]:
-            if not proposed:
-                return []  # nothing proposed: no partner context, sex or risk level to read
-            eligible_for = needs | partner_context(facts)
-            return [(p, why) for p in proposed
-                    for why in [_ineligible(p, eligible_for, sex(), risk()[0], date(), low_risk_cut)] if why]
-
-        def suggestions_text() -> str:
-            region = facts.region
-            return _names(suggestions()) or (
-                "none (accredited programmes are not offered at low risk)" if low_risk_excluded() else
-                f"none in the catalogue for {region}" if region else "none in the catalogue")
-
-        makers = {
-            "indicated": indicated,
-            "considered": lambda: bool(proposed) or programme_ruled_out(facts),
-            "proposal_present": lambda: _proposal_present(facts),
-            "needs_text": lambda: ", ".join(_NEED_LABELS[n] for n in sorted(needs)) or "none found",
-            "risk_level": lambda: risk()[0],
-            "risk_basis": lambda: risk()[1],
-            "suggestions_text": suggestions_text,
-            "proposed_text": lambda: _names(proposed) or "none",
-            "ineligible": lambda: bool(ineligible()),
-            "ineligible_text": lambda: "; ".join(f"{p.name}: {why}" for p, why in ineligible()) or "none",
-            "retired": lambda: any(_retired(p, date()) for p in proposed),
-            "retired_text": lambda: "; ".join(_retired_text(p, catalogue) for p in proposed if _retired(p, date()))
-            or "none",
-        }
-        values = lazy_values(makers)
-        evidence = {"indicated": need_evidence, "ineligible": proposed_evidence, "retired": proposed_evidence}
-        return {"programme": (values, evidence)}
+        reading = _ProgrammeReading(facts, catalogue, predictors, low_risk_cut)
+        evidence = {"indicated": reading.need_evidence, "ineligible": reading.proposed_evidence,
+                    "retired": reading.proposed_evidence}
+        return {"programme": (read_lazily(_PROGRAMME, reading), evidence)}
 
     return calculate
+
+
+_UNREAD = object()
+
+
+class _ProgrammeReading:
+    """One draft's needs and proposed programmes (read at once: every draft's checks ask about
+    both), and its date, sex, scores and risk level, each worked out once, when first asked for.
+    One object per draft rather than a closure per fact: every draft pays for setting them up."""
+
+    __slots__ = ("facts", "catalogue", "predictors", "low_risk_cut", "needs", "need_evidence", "proposed",
+                 "proposed_evidence", "_date", "_sex", "_scores", "_risk")
+
+    def __init__(self, facts, catalogue: ProgrammesFile, predictors: Predictors, low_risk_cut: dt.date | None) -> None:
+        self.facts, self.catalogue, self.predictors, self.low_risk_cut = facts, catalogue, predictors, low_risk_cut
+        self._date = self._sex = self._scores = self._risk = _UNREAD
+        self.needs, self.need_evidence = offence_needs(facts)
+        self.proposed, self.proposed_evidence = proposed_programmes(facts, catalogue)
+
+    def date(self) -> dt.date | None:
+        if self._date is _UNREAD:
+            self._date = report_date(self.facts)
+        return self._date
+
+    def sex(self) -> str:
+        if self._sex is _UNREAD:
+            self._sex = person_sex(self.facts)
+        return self._sex
+
+    def scores(self) -> list[tuple[str, str]]:
+        """Read by both risk_level and need_risks."""
+        if self._scores is _UNREAD:
+            self._scores = percentage_scores(self.facts.text)
+        return self._scores
+
+    def risk(self) -> tuple[str | None, str]:
+        if self._risk is _UNREAD:
+            self._risk = risk_level(self.facts, self.scores())
+        return self._risk
+
+    def needs_risk(self) -> str | None:
+        """The level general needs are judged at: the stated one, else low for a first offence."""
+        stated = self.risk()[0]
+        if stated is None and self.catalogue.no_previous_unstated_risk and _has(self.facts, "NO_PREVIOUS"):
+            return self.catalogue.no_previous_unstated_risk
+        return stated
+
+    def low_risk_excluded(self) -> bool:
+        """Low risk, unless the report predates the cut. The level first: most drafts state a
+        higher one, and then the report's date (a search of the header) is not needed."""
+        # "is the highest stated level low" settles at the first higher level found
+        if not (self.risk()[0] == "low" if self._risk is not _UNREAD else stated_risk_is_low(self.facts, self.scores())):
+            return False
+        cut = self.low_risk_cut
+        return not (cut is not None and self.date() is not None and self.date() < cut)
+
+    def indicated(self) -> bool:
+        """A need calling for a programme, not excluded at low risk, with no custody proposed.
+        Partner violence and sexual offending call for one at any level, so the levels of
+        each kind of predictor are read only for needs judged by them."""
+        needs = self.needs
+        if not needs or _custody_proposed(self.facts):
+            return False
+        if not needs & _ALWAYS_INDICATING and not _indicating(
+                needs, self.needs_risk(), need_risks(self.facts, self.needs_risk(), self.predictors, needs, self.scores())):
+            return False
+        return not self.low_risk_excluded()
+
+    def suggestions(self) -> list[Programme]:
+        return [] if self.low_risk_excluded() else suggest(self.catalogue, self.needs, self.sex(), self.risk()[0],
+                                                           self.facts.region, self.date())
+
+    def ineligible(self) -> list[tuple[Programme, str]]:
+        if not self.proposed:
+            return []  # nothing proposed: no partner context, sex or risk level to read
+        eligible_for = self.needs | partner_context(self.facts)
+        return [(p, why) for p in self.proposed
+                for why in [_ineligible(p, eligible_for, self.sex(), self.risk()[0], self.date(), self.low_risk_cut)]
+                if why]
+
+    def suggestions_text(self) -> str:
+        region = self.facts.region
+        return _names(self.suggestions()) or (
+            "none (accredited programmes are not offered at low risk)" if self.low_risk_excluded() else
+            f"none in the catalogue for {region}" if region else "none in the catalogue")
+
+
+# each programme fact, by name in the group's order, as read from a draft's _ProgrammeReading
+_PROGRAMME = {
+    "indicated": _ProgrammeReading.indicated,
+    "considered": lambda r: bool(r.proposed) or programme_ruled_out(r.facts),
+    "proposal_present": lambda r: _proposal_present(r.facts),
+    "needs_text": lambda r: ", ".join(_NEED_LABELS[n] for n in sorted(r.needs)) or "none found",
+    "risk_level": lambda r: r.risk()[0],
+    "risk_basis": lambda r: r.risk()[1],
+    "suggestions_text": _ProgrammeReading.suggestions_text,
+    "proposed_text": lambda r: _names(r.proposed) or "none",
+    "ineligible": lambda r: bool(r.ineligible()),
+    "ineligible_text": lambda r: "; ".join(f"{p.name}: {why}" for p, why in r.ineligible()) or "none",
+    "retired": lambda r: any(_retired(p, r.date()) for p in r.proposed),
+    "retired_text": lambda r: "; ".join(_retired_text(p, r.catalogue) for p in r.proposed if _retired(p, r.date()))
+    or "none",
+}
 
 
 def report_date(facts) -> dt.date | None:
@@ -434,8 +475,8 @@ def need_risks(facts, judged_at: str | None, predictors: Predictors, needs: set[
 def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programme], list[Mention]]:
     proposed: list[Programme] = []
     evidence: list[Mention] = []
-    for programme in catalogue.programmes:
-        for mention in facts.mentions.get(catalogue.concept_id(programme), []):
+    for programme, concept in _programme_concepts(catalogue):
+        for mention in facts.mentions.get(concept, []):
             if not _counts(mention) or _in_clause(facts, mention, "RULE_OUT"):
                 continue
             if mention.section == "proposal" or _in_clause(facts, mention, "PROPOSE_WORD") \
@@ -444,6 +485,18 @@ def proposed_programmes(facts, catalogue: ProgrammesFile) -> tuple[list[Programm
                     proposed.append(programme)
                     evidence.append(mention)
     return proposed, evidence
+
+
+_CONCEPTS: dict[int, tuple[ProgrammesFile, list[tuple[Programme, str]]]] = {}  # id → (catalogue, kept; its pairs)
+
+
+def _programme_concepts(catalogue: ProgrammesFile) -> list[tuple[Programme, str]]:
+    """Each programme with the concept naming it, in catalogue order: worked out once per
+    catalogue (which never changes once loaded), not for every draft."""
+    kept = _CONCEPTS.get(id(catalogue))
+    if kept is None or kept[0] is not catalogue:
+        kept = _CONCEPTS[id(catalogue)] = (catalogue, [(p, catalogue.concept_id(p)) for p in catalogue.programmes])
+    return kept[1]
 
 
 def programme_ruled_out(facts) -> bool:
