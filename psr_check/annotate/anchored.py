@@ -284,45 +284,33 @@ class _Tables:
         self.first_pattern = first_pattern
 
 
-def _salted(attrs: list[int], words) -> tuple[numpy.ndarray, dict]:
-    """A number per attribute and each (attribute, word) XORed with its attribute's number, all
-    different (drawn again in the unlikely case two words meet)."""
-    for seed in range(100):
-        salts = numpy.random.default_rng(seed).integers(0, _END, size=len(attrs), dtype=numpy.uint64)
-        keys = {(attr, value): int(salts[attrs.index(attr)]) ^ value for attr, value in words}
-        if len(set(keys.values())) == len(keys) and _END not in keys.values():
-            return salts[:, None], keys
-    raise RuntimeError("no salts keep the token words apart")  # pragma: no cover
-
-
 class _SetTests:
-    """Set tests (a word or a set of words) on several attributes, answered for many values at
-    once: every (attribute, word) a test names, keyed by the word mixed with a number per
-    attribute so one sorted array holds every attribute's words, with the rows of the tests it
-    passes."""
+    """Set tests (a word or a set of words) on token attributes (LEMMA, NORM), answered for a
+    whole column at once: per attribute, the sorted words the tests name with the rows of the
+    tests each passes. A rule pack names a few dozen such words, so a document's column is searched
+    in them as it is, without sorting it first or mixing the attributes into one array (fewer numpy
+    calls: each costs microseconds, whatever its size)."""
 
     def __init__(self, tests: dict[tuple[int, int], list[int]]) -> None:
         self.attrs = sorted({attr for attr, _ in tests})
-        self.salts, keys = _salted(self.attrs, tests)
-        order = sorted(keys, key=keys.get)
-        self.keys = numpy.array([keys[word] for word in order] + [_END], dtype=numpy.uint64)
-        self.values = numpy.array([value for _, value in order] + [0], dtype=numpy.uint64)
-        sizes = [len(tests[word]) for word in order] + [0]  # the end marker passes no test
-        self.sizes = numpy.array(sizes, dtype=numpy.intp)
-        self.starts = numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp)
-        self.rows = numpy.array([row for word in order for row in tests[word]], dtype=numpy.intp)
+        self.words = []  # per attribute: (sorted words and the end marker, where each one's rows start, how many, the rows)
+        for attr in self.attrs:
+            words = sorted(value for named, value in tests if named == attr)
+            sizes = [len(tests[(attr, word)]) for word in words] + [0]  # the end marker passes no test
+            self.words.append((numpy.array(words + [_END], dtype=numpy.uint64),
+                               numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp), numpy.array(sizes, dtype=numpy.intp),
+                               numpy.array([row for word in words for row in tests[(attr, word)]], dtype=numpy.intp)))
 
-    def passes(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """(test row, position) for every test each position passes; ``words`` holds the values,
-        one line per attribute of ``self.attrs`` (in that order), one column per position."""
-        n = words.shape[1]
-        salted = (words ^ self.salts).ravel()
-        order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
-        where = self.keys.searchsorted(salted[order])
-        hits = numpy.flatnonzero(self.keys[where] == salted[order])
-        named, where = order[hits], where[hits]
-        kept = self.values[where] == words.ravel()[named]  # not just the same mixed number
-        return _expand(self.starts, self.sizes, self.rows, where[kept], named[kept] % n)
+    def passes(self, columns: dict[int, numpy.ndarray]) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
+        """(test rows, tokens) per attribute, for every test each token passes; ``columns`` are the
+        document's token attributes, by id."""
+        found = []
+        for attr, (words, starts, sizes, rows) in zip(self.attrs, self.words):
+            column = columns[attr]
+            where = words.searchsorted(column)  # (the end marker keeps it in range)
+            tokens = numpy.flatnonzero(words[where] == column)
+            found.append(_expand(starts, sizes, rows, where[tokens], tokens))
+        return found
 
 
 # Attributes of the word itself (spaCy's Lexeme), the same for every token of it; LEMMA and NORM
@@ -573,18 +561,20 @@ class _DocTests:
         columns = token_columns(doc, lexicon.attrs)
         found = [lexicon.passes(doc, columns[ORTH])] if lexicon.word_tested else []
         if lexicon.set_tests:
-            found.append(lexicon.set_tests.passes(numpy.stack([columns[attr] for attr in lexicon.set_tests.attrs])))
-        passes = numpy.zeros((lexicon.size + 1, n), dtype=bool)  # test x token
+            found += lexicon.set_tests.passes(columns)
+        self.width = width = (n + 7) // 8
+        passes = numpy.zeros((lexicon.size + 1) * width * 8, dtype=bool)  # test x token, rows of whole bytes
+        present = numpy.zeros(lexicon.size + 1, dtype=bool)  # test -> passed somewhere
         for rows, tokens in found:
-            passes[rows, tokens] = True
+            passes[rows * (width * 8) + tokens] = True
+            present[rows] = True
         for attr, searched, rows in lexicon.token_regexes:
-            passes[rows] = searched(columns[attr])
-        packed = numpy.packbits(passes, axis=1, bitorder="little")
-        present = packed.any(axis=1)  # test -> passed somewhere
+            answers = searched(columns[attr])
+            passes.reshape(lexicon.size + 1, width * 8)[rows, :n] = answers
+            present[rows] = answers.any(axis=1)
         self.possible = numpy.flatnonzero(numpy.logical_and.reduceat(
             present[lexicon.need_rows], lexicon.need_starts)).tolist() if len(lexicon.need_rows) else []
-        self.packed = packed.tobytes()
-        self.width = packed.shape[1]
+        self.packed = numpy.packbits(passes, bitorder="little").tobytes()  # (one run, not one per row)
         self.every = (1 << n) - 1
 
 
