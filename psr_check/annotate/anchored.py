@@ -317,6 +317,7 @@ class _SetTests:
 # belong to the token.
 _LEXEME_ATTRS = {IDS[name] for name in _ARRAY_ATTRS if name not in ("NORM", "LEMMA")}
 _WORD_ATTRS = sorted(_LEXEME_ATTRS)  # the columns of ``lexeme_values``
+_FLAG_ATTRS = {IDS[name] for name in _ARRAY_ATTRS if name.startswith(("IS_", "LIKE_"))}  # 0 or 1 per word
 # doc.user_data key: every matcher's token tests on the document (``_DocTests``), for the next matcher
 LEXICON = "psr_token_tests"
 _END = int(numpy.iinfo(numpy.uint64).max)  # ends every sorted key array, so searchsorted stays in range
@@ -414,9 +415,13 @@ class _Lexicon:
             else:
                 for value in test:
                     sets.setdefault(attr, {}).setdefault(value, []).append(row)
-        self.sets = [sets[attr] for attr in sorted(sets)]  # in the order of set_columns
-        self.set_columns = [_WORD_ATTRS.index(attr) for attr in sorted(sets)]
-        self.searched = [(_WORD_ATTRS.index(attr), _any_of([regex for _, regex in tests]), tests)
+        flags = [attr for attr in sorted(sets) if attr in _FLAG_ATTRS]
+        others = [attr for attr in sorted(sets) if attr not in _FLAG_ATTRS]
+        self.columns = flags + others + sorted(set(regexes).difference(sets))  # what a new word is read for
+        self.flag_sets, self.value_sets = [sets[attr] for attr in flags], [sets[attr] for attr in others]
+        self.flag_shifts = numpy.arange(len(flags), dtype=numpy.uint64)
+        self.by_flags: dict[int, list[int]] = {}  # a word's flags, as bits -> rows of the flag tests they pass
+        self.searched = [(self.columns.index(attr), _any_of([regex for _, regex in tests]), tests)
                          for attr, tests in sorted(regexes.items())]  # (column, any of them, (row, regex))
         self.keys = numpy.array([_END], dtype=numpy.uint64)  # sorted ORTH hashes known, then the end marker
         self.starts = numpy.zeros(1, dtype=numpy.intp)
@@ -460,17 +465,28 @@ class _Lexicon:
     def _learn(self, words: list[int]) -> None:
         """The rows of the tests each of ``words`` (words met for the first time) passes, as spaCy's Matcher
         would test their attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
-        values = lexeme_values(self.vocab, words)  # word x _WORD_ATTRS
-        sets = self.sets  # (a few words a document: dicts beat numpy's overheads)
-        learned = {word: [row for by_value, value in zip(sets, word_values) for row in by_value.get(value, ())]
-                   for word, word_values in zip(words, values[:, self.set_columns].tolist())}
+        texts = [self.vocab.strings[word] for word in words]
+        values = lexeme_values(self.vocab, words, self.columns, texts)  # word x the attributes tested
+        flags = len(self.flag_sets)
+        # a word's flags (IS_ALPHA, IS_PUNCT, …: 0 or 1) come in few combinations: their rows are
+        # found once per combination; the other attributes' through a dict per attribute, a
+        # column at a time (a few dozen words a document: dicts beat numpy's overheads)
+        flag_bits = (values[:, :flags] << self.flag_shifts).sum(axis=1).tolist() if flags else [0] * len(words)
+        by_flags = self.by_flags
+        for bits in set(flag_bits).difference(by_flags):
+            by_flags[bits] = [row for j, by_value in enumerate(self.flag_sets) for row in by_value.get(bits >> j & 1, ())]
+        learned = [by_flags[bits] for bits in flag_bits]
+        for by_value, column in zip(self.value_sets, values[:, flags:flags + len(self.value_sets)].T.tolist()):
+            for i, value in enumerate(column):
+                if value in by_value:
+                    learned[i] = learned[i] + by_value[value]
         strings = self.vocab.strings
         for column, any_of, tests in self.searched:
-            for word, value in zip(words, values[:, column].tolist()):
-                text = strings[value]
+            column_texts = texts if self.columns[column] == ORTH else [strings[value] for value in values[:, column].tolist()]
+            for i, text in enumerate(column_texts):
                 if any_of is None or any_of.search(text):
-                    learned[word] += [row for row, regex in tests if regex.search(text)]
-        self.new.update(learned)
+                    learned[i] = learned[i] + [row for row, regex in tests if regex.search(text)]
+        self.new.update(zip(words, learned))
 
     def _merge(self) -> None:
         words = list(self.new)
@@ -486,13 +502,14 @@ class _Lexicon:
         self.new = {}
 
 
-def lexeme_values(vocab, words: list[int]) -> numpy.ndarray:
-    """The word's own attributes (the ``_WORD_ATTRS`` columns) of each of ``words`` (ORTH hashes of
-    words in ``vocab``): read in C with ``to_array`` from a Doc of just these words (a word's
-    lexeme, and so these attributes, are the same in every Doc) instead of a Token and a Python
-    call per attribute and word."""
-    scratch = Doc(vocab, words=[vocab.strings[word] for word in words], spaces=[False] * len(words))
-    return scratch.to_array(_WORD_ATTRS).reshape(len(words), len(_WORD_ATTRS))
+def lexeme_values(vocab, words: list[int], attrs: list[int] = _WORD_ATTRS, texts: list[str] | None = None) -> numpy.ndarray:
+    """The word's own attributes ``attrs`` (spaCy ids, by default every ``_WORD_ATTRS`` column) of
+    each of ``words`` (ORTH hashes of words in ``vocab``): read in C with ``to_array`` from a Doc of
+    just these words (a word's lexeme, and so these attributes, are the same in every Doc) instead
+    of a Token and a Python call per attribute and word. ``texts``: the words' strings, if at hand."""
+    texts = [vocab.strings[word] for word in words] if texts is None else texts
+    scratch = Doc(vocab, words=texts, spaces=[False] * len(words))
+    return scratch.to_array(attrs).reshape(len(words), len(attrs))
 
 
 def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
