@@ -1116,3 +1116,38 @@ def test_words_counted_as_bytes_equal_the_regex_count(linter):
         expected = (len(words), sum(counts[w] for w in set(language.english_words)),
                     sum(counts[w] for w in set(language.other_words)))
         assert _word_counts(lowered, language.english_words, language.other_words) == expected, text[:60]
+
+
+def test_matchers_sharing_a_documents_token_tests_match_as_spacy(nlp, docs):
+    """Every matcher of a vocabulary reads one set of token tests per document (one bit matrix,
+    each matcher's rows beside the others', patterns ruled out for all at once), set tests on
+    LEMMA and NORM naming one word for several tests, a new word's flags worked out once per
+    combination: each matcher still finds what spaCy's Matcher finds, in its order."""
+    first = {
+        "L": [[{"LEMMA": {"IN": ["be", "have"]}}, {"IS_ALPHA": True, "IS_TITLE": False}]],
+        "N": [[{"NORM": {"IN": ["be", "police", "check"]}}, {"IS_PUNCT": True}]],
+        "F": [[{"IS_DIGIT": True}, {"LIKE_NUM": True, "OP": "?"}, {"IS_UPPER": True, "IS_ALPHA": True}]],
+    }
+    second = {
+        "M": [[{"LEMMA": "be"}, {"LEMMA": {"IN": ["not", "be", "have"]}}]],
+        "T": [[{"IS_TITLE": True}, {"IS_TITLE": True, "IS_STOP": False}, {"LOWER": {"IN": ["police", "check"]}}]],
+        "S": [[{"SHAPE": "dd"}, {"IS_ALPHA": False, "IS_SPACE": False, "IS_PUNCT": False}]],
+    }
+    made = ["He is not here. 12 DA, 3 PC. Police Check police. It has been; was been. 10 10 12:30 be ,",
+            "Jade Lee Police check: 44 7 ABC 1 2 UK."]
+    texts = made + [doc.text for doc in docs[:40]]
+    counts = []
+    for patterns in (first, second):
+        anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
+        for key, value in patterns.items():
+            anchored.add(key, value)
+            plain.add(key, value)
+        counts.append((anchored, plain, {key: 0 for key in patterns}))
+    for text in texts:
+        doc = nlp(text)  # the pipeline's matchers read it first: the late ones join their tests
+        for anchored, plain, found in counts:
+            expected = list(plain(doc))
+            assert anchored(doc) == expected, text[:60]
+            for match_id, _, _ in expected:
+                found[nlp.vocab.strings[match_id]] += 1
+    assert all(count > 0 for _, _, found in counts for count in found.values()), [found for _, _, found in counts]
