@@ -309,7 +309,8 @@ class _SetTests:
             column = columns[attr]
             where = words.searchsorted(column)  # (the end marker keeps it in range)
             tokens = numpy.flatnonzero(words[where] == column)
-            found.append(_expand(starts, sizes, rows, where[tokens], tokens))
+            if len(tokens):  # (a short text often names none of them)
+                found.append(_expand(starts, sizes, rows, where[tokens], tokens))
         return found
 
 
