@@ -1151,3 +1151,55 @@ def test_matchers_sharing_a_documents_token_tests_match_as_spacy(nlp, docs):
             for match_id, _, _ in expected:
                 found[nlp.vocab.strings[match_id]] += 1
     assert all(count > 0 for _, _, found in counts for count in found.values()), [found for _, _, found in counts]
+
+
+def _heading_id_plainly(finder, line: str):
+    """``SectionFinder.heading_id`` without its early way out for prose lines."""
+    from psr_check.annotate.sections import _looks_like_heading, _split_label, normalise_heading
+
+    stripped = line.strip()
+    if not stripped:
+        return None
+    label = _split_label(stripped)
+    if len(label) == 2 and (sid := finder.lookup.get(normalise_heading(label[0]))) is not None:
+        return sid
+    if len(stripped) > 120:
+        return None
+    if (sid := finder.lookup.get(normalise_heading(stripped))) is not None:
+        return sid
+    words = normalise_heading(stripped).split()
+    if 0 < len(words) <= finder.max_words and not stripped.endswith((".", ",", ";")) and _looks_like_heading(stripped):
+        for n in range(min(finder.longest, len(words)), 0, -1):
+            if " ".join(words[:n]) in finder.lookup:
+                return finder.lookup[" ".join(words[:n])]
+        letters = [c for c in stripped if c.isalpha()]
+        if len(letters) >= 4 and all(c.isupper() for c in letters) and ":" not in stripped:
+            return finder.unknown
+        if stripped.startswith("#"):
+            return finder.unknown
+    return None
+
+
+def test_prose_lines_ruled_out_early_are_no_headings(nlp):
+    """A line ending like a sentence is ruled out before it is normalised: every line of the texts
+    gets the section the plain way gives, also with a rule pack whose headings end in a full stop
+    (where the early way out must not apply) or run long after their numbering."""
+    from psr_check.annotate.sections import SectionFinder
+
+    finder = nlp.get_pipe("psr_sections")
+    config = {"max_heading_words": 3, "sections": [
+        {"id": "risk", "headings": ["Risk of serious harm.", "Analysis of the offence and of the risk it shows"]},
+        {"id": "sources", "headings": ["Sources"], "one_line_when_inline": True}]}
+    odd = SectionFinder(nlp, "odd", config)
+    assert finder.no_heading_ends_so and not odd.no_heading_ends_so
+    made = ["Risk of serious harm.", "3. Risk of Serious Harm.", "**Risk of serious harm.**", "RISK OF SERIOUS HARM,",
+            "Analysis of the offence and of the risk it shows", "1.2 Analysis of the Offence and of the Risk It Shows",
+            "OFFENCE ANALYSIS.", "Offence analysis;", "PREVIOUS CONVICTIONS AND THE COURTS ORDERS MADE SINCE 2019",
+            "# Notes.", "Sources.", "Sources: police, CPS.", "A.", "3.", "- Risk of serious harm.", "   ", ""]
+    lines = made + [line for text in TEXTS for line in text.split("\n")]
+    ruled_out = 0
+    for line in lines:
+        for section_finder in (finder, odd):
+            assert section_finder.heading_id(line) == _heading_id_plainly(section_finder, line), line
+        ruled_out += line.strip().endswith((".", ",", ";")) and finder.heading_id(line) is None
+    assert ruled_out > 500
