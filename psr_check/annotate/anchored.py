@@ -7,7 +7,9 @@ words, a flag, a REGEX on a string attribute) is worked out for the whole docume
 bitset of the tokens that pass it (a Python int: bit i is token i). Tests on a word's own
 attributes (ORTH, LOWER, SHAPE, flags, …) are answered once per distinct word per process and
 looked up in the document's ORTH column (the answers grow with the words met, as spaCy's own
-vocabulary does; one such lexicon serves every matcher of a vocabulary); LEMMA and NORM tests go through a sorted array of the words they name. A
+vocabulary does); LEMMA and NORM tests go through a sorted array of the words they name. One
+lexicon serves every matcher of a vocabulary and works out all their tests on a document at once
+(the concept and context matchers read the same text, and each numpy call costs microseconds). A
 pattern's possible starts then take a few shifts and ANDs of whole bitsets per token spec
 (``starts``), and spaCy's Matcher runs only on the short windows after those starts, with only the
 patterns that may start there. Few windows are matched and few distinct Matchers are ever built.
@@ -293,7 +295,9 @@ class _SetTests:
 
     def __init__(self, tests: dict[tuple[int, int], list[int]]) -> None:
         self.attrs = sorted({attr for attr, _ in tests})
-        self.words = []  # per attribute: (sorted words and the end marker, where each one's rows start, how many, the rows)
+        # per attribute: (its sorted words and the end marker, where each one's rows start, how
+        # many there are, the rows)
+        self.words = []
         for attr in self.attrs:
             words = sorted(value for named, value in tests if named == attr)
             sizes = [len(tests[(attr, word)]) for word in words] + [0]  # the end marker passes no test
@@ -475,7 +479,8 @@ class _Lexicon:
         flag_bits = (values[:, :flags] << self.flag_shifts).sum(axis=1).tolist() if flags else [0] * len(words)
         by_flags = self.by_flags
         for bits in set(flag_bits).difference(by_flags):
-            by_flags[bits] = [row for j, by_value in enumerate(self.flag_sets) for row in by_value.get(bits >> j & 1, ())]
+            by_flags[bits] = [row for j, by_value in enumerate(self.flag_sets)
+                              for row in by_value.get(bits >> j & 1, ())]
         learned = [by_flags[bits] for bits in flag_bits]
         for by_value, column in zip(self.value_sets, values[:, flags:flags + len(self.value_sets)].T.tolist()):
             for i, value in enumerate(column):
@@ -483,7 +488,8 @@ class _Lexicon:
                     learned[i] = learned[i] + by_value[value]
         strings = self.vocab.strings
         for column, any_of, tests in self.searched:
-            column_texts = texts if self.columns[column] == ORTH else [strings[value] for value in values[:, column].tolist()]
+            column_texts = texts if self.columns[column] == ORTH else [
+                strings[value] for value in values[:, column].tolist()]
             for i, text in enumerate(column_texts):
                 if any_of is None or any_of.search(text):
                     learned[i] = learned[i] + [row for row, regex in tests if regex.search(text)]
@@ -503,7 +509,8 @@ class _Lexicon:
         self.new = {}
 
 
-def lexeme_values(vocab, words: list[int], attrs: list[int] = _WORD_ATTRS, texts: list[str] | None = None) -> numpy.ndarray:
+def lexeme_values(vocab, words: list[int], attrs: list[int] = _WORD_ATTRS,
+                  texts: list[str] | None = None) -> numpy.ndarray:
     """The word's own attributes ``attrs`` (spaCy ids, by default every ``_WORD_ATTRS`` column) of
     each of ``words`` (ORTH hashes of words in ``vocab``): read in C with ``to_array`` from a Doc of
     just these words (a word's lexeme, and so these attributes, are the same in every Doc) instead
