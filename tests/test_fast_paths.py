@@ -1203,3 +1203,19 @@ def test_prose_lines_ruled_out_early_are_no_headings(nlp):
             assert section_finder.heading_id(line) == _heading_id_plainly(section_finder, line), line
         ruled_out += line.strip().endswith((".", ",", ";")) and finder.heading_id(line) is None
     assert ruled_out > 500
+
+
+def test_few_pending_words_listed_in_python_match_as_spacy(nlp, docs, monkeypatch):
+    """Tokens of words learned but not yet merged are listed in Python when few, with numpy when
+    many: either way (every time, or never) the matches are spaCy's."""
+    import psr_check.annotate.anchored as anchored_module
+
+    full = nlp.get_pipe("psr_concepts").patterns
+    monkeypatch.setattr(anchored_module, "MERGE_SEARCHED", 10**9)  # every word learned stays pending
+    for few in (0, 10**9):
+        monkeypatch.setattr(anchored_module, "FEW_PENDING", few)
+        anchored = AnchoredMatcher(nlp.vocab)
+        for key, pattern in full.patterns:
+            anchored.add(key, [pattern])
+        for doc in docs[:30] + docs[:5]:  # the last five again: all their words pending by then
+            assert anchored(doc) == list(full.matcher(doc))

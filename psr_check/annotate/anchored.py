@@ -329,6 +329,7 @@ _END = int(numpy.iinfo(numpy.uint64).max)  # ends every sorted key array, so sea
 # answers for new words kept in a dict until this many (or a quarter as many as are merged), then
 # merged into the sorted arrays
 MERGE_SEARCHED = 64
+FEW_PENDING = 16  # tokens of words waiting in that dict, up to which they are looked up in Python
 
 
 def _expand(starts: numpy.ndarray, sizes: numpy.ndarray, rows: numpy.ndarray, entries: numpy.ndarray,
@@ -457,7 +458,14 @@ class _Lexicon:
         """(test row, token) for tokens whose words wait in ``self.new``: a small sorted table of
         just those words, expanded with numpy like the known words (a document's first pass meets
         hundreds of new words, and a Python loop over their tokens and rows was most of a cold lint's
-        matching)."""
+        matching). A few such tokens (as in a document after a first pass) are listed in Python:
+        the numpy way's dozen calls cost more."""
+        if len(tokens) <= FEW_PENDING:
+            new, rows, each = self.new, [], []
+            for token, word in zip(tokens.tolist(), words.tolist()):
+                rows += new[word]
+                each += [token] * len(new[word])
+            return numpy.array(rows, dtype=numpy.intp), numpy.array(each, dtype=numpy.intp)
         distinct = list(dict.fromkeys(words.tolist()))
         lists = [self.new[word] for word in distinct]
         sizes = numpy.fromiter(map(len, lists), dtype=numpy.intp, count=len(lists))
