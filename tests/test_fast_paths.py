@@ -1324,3 +1324,105 @@ def test_programmes_proposed_with_concepts_named_once_equal_naming_them_each_tim
         assert p.proposed_programmes(facts, catalogue) == (plain, evidence)
         proposed += bool(plain)
     assert proposed > 3
+
+def test_matchers_sharing_a_documents_token_tests_match_as_spacy(nlp, docs):
+    """Every matcher of a vocabulary reads one set of token tests per document (one bit matrix,
+    each matcher's rows beside the others', patterns ruled out for all at once), set tests on
+    LEMMA and NORM naming one word for several tests, a new word's flags worked out once per
+    combination: each matcher still finds what spaCy's Matcher finds, in its order."""
+    first = {
+        "L": [[{"LEMMA": {"IN": ["be", "have"]}}, {"IS_ALPHA": True, "IS_TITLE": False}]],
+        "N": [[{"NORM": {"IN": ["be", "police", "check"]}}, {"IS_PUNCT": True}]],
+        "F": [[{"IS_DIGIT": True}, {"LIKE_NUM": True, "OP": "?"}, {"IS_UPPER": True, "IS_ALPHA": True}]],
+    }
+    second = {
+        "M": [[{"LEMMA": "be"}, {"LEMMA": {"IN": ["not", "be", "have"]}}]],
+        "T": [[{"IS_TITLE": True}, {"IS_TITLE": True, "IS_STOP": False}, {"LOWER": {"IN": ["police", "check"]}}]],
+        "S": [[{"SHAPE": "dd"}, {"IS_ALPHA": False, "IS_SPACE": False, "IS_PUNCT": False}]],
+    }
+    made = ["He is not here. 12 DA, 3 PC. Police Check police. It has been; was been. 10 10 12:30 be ,",
+            "Jade Lee Police check: 44 7 ABC 1 2 UK."]
+    texts = made + [doc.text for doc in docs[:40]]
+    counts = []
+    for patterns in (first, second):
+        anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
+        for key, value in patterns.items():
+            anchored.add(key, value)
+            plain.add(key, value)
+        counts.append((anchored, plain, {key: 0 for key in patterns}))
+    for text in texts:
+        doc = nlp(text)  # the pipeline's matchers read it first: the late ones join their tests
+        for anchored, plain, found in counts:
+            expected = list(plain(doc))
+            assert anchored(doc) == expected, text[:60]
+            for match_id, _, _ in expected:
+                found[nlp.vocab.strings[match_id]] += 1
+    assert all(count > 0 for _, _, found in counts for count in found.values()), [found for _, _, found in counts]
+
+
+def _heading_id_plainly(finder, line: str):
+    """``SectionFinder.heading_id`` without its early way out for prose lines."""
+    from psr_check.annotate.sections import _looks_like_heading, _split_label, normalise_heading
+
+    stripped = line.strip()
+    if not stripped:
+        return None
+    label = _split_label(stripped)
+    if len(label) == 2 and (sid := finder.lookup.get(normalise_heading(label[0]))) is not None:
+        return sid
+    if len(stripped) > 120:
+        return None
+    if (sid := finder.lookup.get(normalise_heading(stripped))) is not None:
+        return sid
+    words = normalise_heading(stripped).split()
+    if 0 < len(words) <= finder.max_words and not stripped.endswith((".", ",", ";")) and _looks_like_heading(stripped):
+        for n in range(min(finder.longest, len(words)), 0, -1):
+            if " ".join(words[:n]) in finder.lookup:
+                return finder.lookup[" ".join(words[:n])]
+        letters = [c for c in stripped if c.isalpha()]
+        if len(letters) >= 4 and all(c.isupper() for c in letters) and ":" not in stripped:
+            return finder.unknown
+        if stripped.startswith("#"):
+            return finder.unknown
+    return None
+
+
+def test_prose_lines_ruled_out_early_are_no_headings(nlp):
+    """A line ending like a sentence is ruled out before it is normalised: every line of the texts
+    gets the section the plain way gives, also with a rule pack whose headings end in a full stop
+    (where the early way out must not apply) or run long after their numbering."""
+    from psr_check.annotate.sections import SectionFinder
+
+    finder = nlp.get_pipe("psr_sections")
+    config = {"max_heading_words": 3, "sections": [
+        {"id": "risk", "headings": ["Risk of serious harm.", "Analysis of the offence and of the risk it shows"]},
+        {"id": "sources", "headings": ["Sources"], "one_line_when_inline": True}]}
+    odd = SectionFinder(nlp, "odd", config)
+    assert finder.no_heading_ends_so and not odd.no_heading_ends_so
+    made = ["Risk of serious harm.", "3. Risk of Serious Harm.", "**Risk of serious harm.**", "RISK OF SERIOUS HARM,",
+            "Analysis of the offence and of the risk it shows", "1.2 Analysis of the Offence and of the Risk It Shows",
+            "OFFENCE ANALYSIS.", "Offence analysis;", "PREVIOUS CONVICTIONS AND THE COURTS ORDERS MADE SINCE 2019",
+            "# Notes.", "Sources.", "Sources: police, CPS.", "A.", "3.", "- Risk of serious harm.", "   ", ""]
+    lines = made + [line for text in TEXTS for line in text.split("\n")]
+    ruled_out = 0
+    for line in lines:
+        for each_finder in (finder, odd):
+            assert each_finder.heading_id(line) == _heading_id_plainly(each_finder, line), line
+        ruled_out += line.strip().endswith((".", ",", ";")) and finder.heading_id(line) is None
+    assert ruled_out > 500
+
+
+def test_few_pending_words_listed_in_python_match_as_spacy(nlp, docs, monkeypatch):
+    """Tokens of words learned but not yet merged are listed in Python when few, with numpy when
+    many: either way (every time, or never) the matches are spaCy's."""
+    import psr_check.annotate.anchored as anchored_module
+
+    full = nlp.get_pipe("psr_concepts").patterns
+    monkeypatch.setattr(anchored_module, "MERGE_SEARCHED", 10**9)  # every word learned stays pending
+    for few in (0, 10**9):
+        monkeypatch.setattr(anchored_module, "FEW_PENDING", few)
+        anchored = AnchoredMatcher(nlp.vocab)
+        for key, pattern in full.patterns:
+            anchored.add(key, [pattern])
+        for doc in docs[:30] + docs[:5]:  # the last five again: all their words pending by then
+            assert anchored(doc) == list(full.matcher(doc))

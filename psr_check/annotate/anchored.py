@@ -7,7 +7,9 @@ words, a flag, a REGEX on a string attribute) is worked out for the whole docume
 bitset of the tokens that pass it (a Python int: bit i is token i). Tests on a word's own
 attributes (ORTH, LOWER, SHAPE, flags, …) are answered once per distinct word per process and
 looked up in the document's ORTH column (the answers grow with the words met, as spaCy's own
-vocabulary does; one such lexicon serves every matcher of a vocabulary); LEMMA and NORM tests go through a sorted array of the words they name. A
+vocabulary does); LEMMA and NORM tests go through a sorted array of the words they name. One
+lexicon serves every matcher of a vocabulary and works out all their tests on a document at once
+(the concept and context matchers read the same text, and each numpy call costs microseconds). A
 pattern's possible starts then take a few shifts and ANDs of whole bitsets per token spec
 (``starts``), and spaCy's Matcher runs only on the short windows after those starts, with only the
 patterns that may start there. Few windows are matched and few distinct Matchers are ever built.
@@ -32,6 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 import weakref
+from bisect import bisect_left
 
 import numpy
 from spacy.attrs import IDS, ORTH
@@ -200,9 +203,9 @@ class AnchoredMatcher:
             return {}
         if self._tables is None:
             self._tables = _Tables(self)
-        passing = _Passing(self._tables, doc)
+        passing = _Passing(self._tables, self._tables.lexicon.tests(doc))
         found = {}
-        for index in passing.possible():
+        for index in passing.possible:
             starts = _fitting(self.specs[index], passing)
             if starts:
                 found[index] = starts
@@ -245,12 +248,12 @@ def _fitting(specs: tuple[Spec, ...], passing: _Passing) -> int:
 
 
 class _Tables:
-    """What a document's token tests are worked out from, built once per set of patterns: the
-    tests on a word's own attributes (ORTH, LOWER, SHAPE, flags, …) through a ``_Lexicon``; every
-    word a set test on a token attribute (LEMMA, NORM) names, keyed by its value mixed with a
-    number per attribute so one sorted array holds every attribute's words, with the tests it
-    passes; REGEX answers on token attributes; and per pattern the tests its mandatory tokens need
-    (if one passes nowhere in a document the pattern cannot match in it)."""
+    """One matcher's token tests, in rows of its own (grouped by attribute): those on a word's own
+    attributes (ORTH, LOWER, SHAPE, flags, …), set tests on a token attribute (LEMMA, NORM) and
+    REGEX answers on a token attribute; and per pattern the rows its mandatory tokens need (if one
+    passes nowhere in a document the pattern cannot match in it). The matchers of a vocabulary
+    share one ``_Lexicon``, which places each matcher's rows among everyone's and works them all
+    out once per document."""
 
     def __init__(self, matcher: AnchoredMatcher) -> None:
         parts = matcher.parts
@@ -258,81 +261,75 @@ class _Tables:
         self.row = {part: row for row, part in enumerate(by_attribute)}  # part -> row of the bitsets
         lexical = [i for i in range(len(parts)) if parts[i][0] in _LEXEME_ATTRS]
         self.lexical_tests = [(self.row[i], *parts[i]) for i in lexical]  # (row, attribute, values or regex)
-        self.lexical_rows = (0, 0)  # where the shared lexicon puts this matcher's rows: set by register
-        self.lexicon = _Lexicon.of(matcher.vocab).register(self) if lexical else None
         regexes = [i for i, (_, regex) in enumerate(parts) if isinstance(regex, re.Pattern) and i not in lexical]
-        tests: dict[tuple[int, int], list[int]] = {}  # (attribute, word) -> rows of the tests it passes
+        self.set_tests: dict[tuple[int, int], list[int]] = {}  # (attribute, word) -> rows of the tests it passes
         for i, (attr, values) in enumerate(parts):
             if i not in lexical and i not in regexes:
                 for value in values:
-                    tests.setdefault((attr, value), []).append(self.row[i])
-        self.word_tests = _SetTests(tests) if tests else None  # set tests on the token attributes
+                    self.set_tests.setdefault((attr, value), []).append(self.row[i])
         self.searched = []  # (token attribute, REGEX answers, rows)
         for attr in sorted({parts[i][0] for i in regexes}):
             ids = [i for i in regexes if parts[i][0] == attr]
-            rows = slice(self.row[ids[0]], self.row[ids[-1]] + 1)  # (rows go by attribute)
+            rows = range(self.row[ids[0]], self.row[ids[-1]] + 1)  # (rows go by attribute)
             self.searched.append((attr, _Searched(matcher.vocab, [parts[i][1] for i in ids]), rows))
-        token_attrs = set(self.word_tests.attrs if self.word_tests else ()) | {attr for attr, _, _ in self.searched}
-        self.attrs = ([ORTH] if self.lexicon else []) + sorted(token_attrs)  # the columns a document is read in
-        needs = [[self.row[part] for fewest, _, ids in specs if fewest >= 1 for part in ids] if specs else []
-                 for specs in matcher.specs]
-        needs = [rows or [len(self.row)] for rows in needs]  # (an unbounded pattern: a row never present)
-        self.need_rows = numpy.array([row for rows in needs for row in rows], dtype=numpy.intp)
-        self.need_starts = numpy.cumsum([0] + [len(rows) for rows in needs[:-1]]).astype(numpy.intp)
-        self.bounded = numpy.array([specs is not None for specs in matcher.specs])
+        token_attrs = {attr for attr, _ in self.set_tests} | {attr for attr, _, _ in self.searched}
+        self.attrs = ([ORTH] if lexical else []) + sorted(token_attrs)  # the columns a document is read in
+        self.needs = [[self.row[part] for fewest, _, ids in specs if fewest >= 1 for part in ids] if specs else []
+                      for specs in matcher.specs]  # (empty for an unbounded pattern)
+        self.rows: list[int] = []  # part -> its row among every matcher's: set by place()
+        self.first_pattern = 0  # this matcher's first pattern among every matcher's: set by place()
+        self.lexicon = _Lexicon.of(matcher.vocab).register(self)
 
-
-def _salted(attrs: list[int], words) -> tuple[numpy.ndarray, dict]:
-    """A number per attribute and each (attribute, word) XORed with its attribute's number, all
-    different (drawn again in the unlikely case two words meet)."""
-    for seed in range(100):
-        salts = numpy.random.default_rng(seed).integers(0, _END, size=len(attrs), dtype=numpy.uint64)
-        keys = {(attr, value): int(salts[attrs.index(attr)]) ^ value for attr, value in words}
-        if len(set(keys.values())) == len(keys) and _END not in keys.values():
-            return salts[:, None], keys
-    raise RuntimeError("no salts keep the token words apart")  # pragma: no cover
+    def place(self, offset: int, first_pattern: int) -> None:
+        """Where the shared lexicon puts this matcher's rows and patterns among everyone's."""
+        self.rows = [offset + self.row[part] for part in range(len(self.row))]
+        self.first_pattern = first_pattern
 
 
 class _SetTests:
-    """Set tests (a word or a set of words) on several attributes, answered for many values at
-    once: every (attribute, word) a test names, keyed by the word mixed with a number per
-    attribute so one sorted array holds every attribute's words, with the rows of the tests it
-    passes."""
+    """Set tests (a word or a set of words) on token attributes (LEMMA, NORM), answered for a
+    whole column at once: per attribute, the sorted words the tests name with the rows of the
+    tests each passes. A rule pack names a few dozen such words, so a document's column is searched
+    in them as it is, without sorting it first or mixing the attributes into one array (fewer numpy
+    calls: each costs microseconds, whatever its size)."""
 
     def __init__(self, tests: dict[tuple[int, int], list[int]]) -> None:
         self.attrs = sorted({attr for attr, _ in tests})
-        self.salts, keys = _salted(self.attrs, tests)
-        order = sorted(keys, key=keys.get)
-        self.keys = numpy.array([keys[word] for word in order] + [_END], dtype=numpy.uint64)
-        self.values = numpy.array([value for _, value in order] + [0], dtype=numpy.uint64)
-        sizes = [len(tests[word]) for word in order] + [0]  # the end marker passes no test
-        self.sizes = numpy.array(sizes, dtype=numpy.intp)
-        self.starts = numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp)
-        self.rows = numpy.array([row for word in order for row in tests[word]], dtype=numpy.intp)
+        # per attribute: (its sorted words and the end marker, where each one's rows start, how
+        # many there are, the rows)
+        self.words = []
+        for attr in self.attrs:
+            words = sorted(value for named, value in tests if named == attr)
+            sizes = [len(tests[(attr, word)]) for word in words] + [0]  # the end marker passes no test
+            self.words.append((numpy.array(words + [_END], dtype=numpy.uint64),
+                               numpy.cumsum([0] + sizes[:-1]).astype(numpy.intp), numpy.array(sizes, dtype=numpy.intp),
+                               numpy.array([row for word in words for row in tests[(attr, word)]], dtype=numpy.intp)))
 
-    def passes(self, words: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """(test row, position) for every test each position passes; ``words`` holds the values,
-        one line per attribute of ``self.attrs`` (in that order), one column per position."""
-        n = words.shape[1]
-        salted = (words ^ self.salts).ravel()
-        order = salted.argsort()  # searchsorted is 3-4 times faster on sorted values: more than pays
-        where = self.keys.searchsorted(salted[order])
-        hits = numpy.flatnonzero(self.keys[where] == salted[order])
-        named, where = order[hits], where[hits]
-        kept = self.values[where] == words.ravel()[named]  # not just the same mixed number
-        return _expand(self.starts, self.sizes, self.rows, where[kept], named[kept] % n)
+    def passes(self, columns: dict[int, numpy.ndarray]) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
+        """(test rows, tokens) per attribute, for every test each token passes; ``columns`` are the
+        document's token attributes, by id."""
+        found = []
+        for attr, (words, starts, sizes, rows) in zip(self.attrs, self.words):
+            column = columns[attr]
+            where = words.searchsorted(column)  # (the end marker keeps it in range)
+            tokens = numpy.flatnonzero(words[where] == column)
+            if len(tokens):  # (a short text often names none of them)
+                found.append(_expand(starts, sizes, rows, where[tokens], tokens))
+        return found
 
 
 # Attributes of the word itself (spaCy's Lexeme), the same for every token of it; LEMMA and NORM
 # belong to the token.
 _LEXEME_ATTRS = {IDS[name] for name in _ARRAY_ATTRS if name not in ("NORM", "LEMMA")}
 _WORD_ATTRS = sorted(_LEXEME_ATTRS)  # the columns of ``lexeme_values``
-# doc.user_data key: what the shared lexicon found in the document, for the next matcher
-LEXICON = "psr_lexicon_rows"
+_FLAG_ATTRS = {IDS[name] for name in _ARRAY_ATTRS if name.startswith(("IS_", "LIKE_"))}  # 0 or 1 per word
+# doc.user_data key: every matcher's token tests on the document (``_DocTests``), for the next matcher
+LEXICON = "psr_token_tests"
 _END = int(numpy.iinfo(numpy.uint64).max)  # ends every sorted key array, so searchsorted stays in range
 # answers for new words kept in a dict until this many (or a quarter as many as are merged), then
 # merged into the sorted arrays
 MERGE_SEARCHED = 64
+FEW_PENDING = 16  # tokens of words waiting in that dict, up to which they are looked up in Python
 
 
 def _expand(starts: numpy.ndarray, sizes: numpy.ndarray, rows: numpy.ndarray, entries: numpy.ndarray,
@@ -345,13 +342,14 @@ def _expand(starts: numpy.ndarray, sizes: numpy.ndarray, rows: numpy.ndarray, en
 
 
 class _Lexicon:
-    """Which tests on a word's own attributes (set tests and REGEX) each word passes. They depend
-    on the word alone, so each distinct word is worked out once per process and a document's words
-    are looked up all at once with numpy in its one ORTH column (instead of reading a column per
-    attribute); new words wait in a dict, merged into the arrays now and then. One lexicon per
-    vocabulary serves every matcher (the concept and the context matchers meet the same words):
-    each matcher's tests get rows of their own, a new word is worked out once for all of them and
-    a document is looked up once (kept in ``doc.user_data[LEXICON]`` for the next matcher)."""
+    """The token tests of every matcher of a vocabulary, worked out together once per document
+    (``tests``): the concept and the context matchers read the same document, so its columns are
+    looked up, its bitsets built and packed and the patterns that cannot match in it ruled out in
+    one run of numpy calls for both (each call costs microseconds, whatever its size); each
+    matcher's tests get rows of their own. Tests on a word's own attributes (set tests and REGEX)
+    depend on the word alone, so each distinct word is worked out once per process and a
+    document's words are looked up all at once in its one ORTH column (instead of reading a column
+    per attribute); new words wait in a dict, merged into the arrays now and then."""
 
     # id(vocab) -> its lexicon, while a matcher's tables hold it (spaCy's Vocab takes no weak
     # reference); a lexicon holds its vocab, so the id is not reused while the entry lasts
@@ -368,7 +366,7 @@ class _Lexicon:
     def __init__(self, vocab) -> None:
         self.vocab = vocab
         self.tables: list[weakref.ref] = []  # the matchers' tables served, each with its own rows
-        self._start([])
+        self._serve([])
 
     def register(self, tables: _Tables) -> _Lexicon:
         """Serve ``tables`` too: rows are handed out again to every live matcher's tables and what
@@ -376,16 +374,45 @@ class _Lexicon:
         are first used, before any document, so nothing is worked out twice in a run."""
         live = [table for ref in self.tables if (table := ref()) is not None and table is not tables] + [tables]
         self.tables = [weakref.ref(table) for table in live]
-        offset, tests = 0, []
-        for table in live:
-            table.lexical_rows = (offset, offset + len(table.row))
-            tests += [(offset + row, attr, test) for row, attr, test in table.lexical_tests]
-            offset += len(table.row)
-        self._start(tests)
+        self._serve(live)
         return self
 
+    def _serve(self, live: list[_Tables]) -> None:
+        """Every live matcher's tests in rows of their own (and its patterns after the others'):
+        the word tests, the set and REGEX tests on token attributes, and per pattern the rows it
+        needs; a new generation of answers, with no word known yet."""
+        offset = patterns = 0
+        word_tests, set_tests, needs = [], {}, []
+        self.token_regexes = []  # (token attribute, REGEX answers, rows)
+        for table in live:
+            table.place(offset, patterns)
+            word_tests += [(offset + row, attr, test) for row, attr, test in table.lexical_tests]
+            for key, rows in table.set_tests.items():
+                set_tests.setdefault(key, []).extend(offset + row for row in rows)
+            self.token_regexes += [(attr, answers, slice(offset + rows.start, offset + rows.stop))
+                                   for attr, answers, rows in table.searched]
+            needs += [[offset + row for row in rows] for rows in table.needs]
+            offset, patterns = offset + len(table.row), patterns + len(table.needs)
+        self.size = offset  # rows; row ``size`` is passed by no token (what an unbounded pattern needs)
+        needs = [rows or [offset] for rows in needs]
+        self.need_rows = numpy.array([row for rows in needs for row in rows], dtype=numpy.intp)
+        self.need_starts = numpy.cumsum([0] + [len(rows) for rows in needs[:-1]]).astype(numpy.intp)
+        self.set_tests = _SetTests(set_tests) if set_tests else None
+        self.word_tested = bool(word_tests)
+        self.attrs = ([ORTH] if word_tests else []) + sorted(
+            set(self.set_tests.attrs if self.set_tests else ()) | {attr for attr, _, _ in self.token_regexes})
+        self._start(word_tests)
+
+    def tests(self, doc: Doc) -> _DocTests:
+        """Every matcher's tests on ``doc``, worked out for the first matcher to ask and kept in
+        ``doc.user_data[LEXICON]`` for the others."""
+        kept = doc.user_data.get(LEXICON)
+        if kept is None or kept.generation is not self.generation:
+            kept = doc.user_data[LEXICON] = _DocTests(self, doc)
+        return kept
+
     def _start(self, tests: list[tuple[int, int, "frozenset[int] | re.Pattern"]]) -> None:
-        """The tests by attribute and value (and REGEX by attribute), and no word known yet."""
+        """The word tests by attribute and value (and REGEX by attribute), and no word known yet."""
         sets: dict[int, dict[int, list[int]]] = {}  # attribute -> value -> rows of the set tests it passes
         regexes: dict[int, list[tuple[int, re.Pattern]]] = {}  # attribute -> (row, regex)
         for row, attr, test in tests:
@@ -394,9 +421,13 @@ class _Lexicon:
             else:
                 for value in test:
                     sets.setdefault(attr, {}).setdefault(value, []).append(row)
-        self.sets = [sets[attr] for attr in sorted(sets)]  # in the order of set_columns
-        self.set_columns = [_WORD_ATTRS.index(attr) for attr in sorted(sets)]
-        self.searched = [(_WORD_ATTRS.index(attr), _any_of([regex for _, regex in tests]), tests)
+        flags = [attr for attr in sorted(sets) if attr in _FLAG_ATTRS]
+        others = [attr for attr in sorted(sets) if attr not in _FLAG_ATTRS]
+        self.columns = flags + others + sorted(set(regexes).difference(sets))  # what a new word is read for
+        self.flag_sets, self.value_sets = [sets[attr] for attr in flags], [sets[attr] for attr in others]
+        self.flag_shifts = numpy.arange(len(flags), dtype=numpy.uint64)
+        self.by_flags: dict[int, list[int]] = {}  # a word's flags, as bits -> rows of the flag tests they pass
+        self.searched = [(self.columns.index(attr), _any_of([regex for _, regex in tests]), tests)
                          for attr, tests in sorted(regexes.items())]  # (column, any of them, (row, regex))
         self.keys = numpy.array([_END], dtype=numpy.uint64)  # sorted ORTH hashes known, then the end marker
         self.starts = numpy.zeros(1, dtype=numpy.intp)
@@ -404,16 +435,6 @@ class _Lexicon:
         self.rows = numpy.zeros(0, dtype=numpy.intp)
         self.new: dict[int, list[int]] = {}
         self.generation = object()  # what a document's kept answers were worked out with
-
-    def rows_of(self, tables: _Tables, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """(row of ``tables``, token) for every lexical test of ``tables`` each token passes."""
-        kept = doc.user_data.get(LEXICON)
-        if kept is None or kept[0] is not self.generation:
-            kept = doc.user_data[LEXICON] = (self.generation, *self.passes(doc, orth))
-        _, rows, tokens = kept
-        low, high = tables.lexical_rows
-        mine = (rows >= low) & (rows < high)
-        return rows[mine] - low, tokens[mine]
 
     def passes(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """(test row, token) for every lexical test each token of ``doc`` passes."""
@@ -437,7 +458,14 @@ class _Lexicon:
         """(test row, token) for tokens whose words wait in ``self.new``: a small sorted table of
         just those words, expanded with numpy like the known words (a document's first pass meets
         hundreds of new words, and a Python loop over their tokens and rows was most of a cold lint's
-        matching)."""
+        matching). A few such tokens (as in a document after a first pass) are listed in Python:
+        the numpy way's dozen calls cost more."""
+        if len(tokens) <= FEW_PENDING:
+            new, rows, each = self.new, [], []
+            for token, word in zip(tokens.tolist(), words.tolist()):
+                rows += new[word]
+                each += [token] * len(new[word])
+            return numpy.array(rows, dtype=numpy.intp), numpy.array(each, dtype=numpy.intp)
         distinct = list(dict.fromkeys(words.tolist()))
         lists = [self.new[word] for word in distinct]
         sizes = numpy.fromiter(map(len, lists), dtype=numpy.intp, count=len(lists))
@@ -450,17 +478,30 @@ class _Lexicon:
     def _learn(self, words: list[int]) -> None:
         """The rows of the tests each of ``words`` (words met for the first time) passes, as spaCy's Matcher
         would test their attributes (the hash, or 0/1 for a flag; REGEX on the attribute's string)."""
-        values = lexeme_values(self.vocab, words)  # word x _WORD_ATTRS
-        sets = self.sets  # (a few words a document: dicts beat numpy's overheads)
-        learned = {word: [row for by_value, value in zip(sets, word_values) for row in by_value.get(value, ())]
-                   for word, word_values in zip(words, values[:, self.set_columns].tolist())}
+        texts = [self.vocab.strings[word] for word in words]
+        values = lexeme_values(self.vocab, words, self.columns, texts)  # word x the attributes tested
+        flags = len(self.flag_sets)
+        # a word's flags (IS_ALPHA, IS_PUNCT, …: 0 or 1) come in few combinations: their rows are
+        # found once per combination; the other attributes' through a dict per attribute, a
+        # column at a time (a few dozen words a document: dicts beat numpy's overheads)
+        flag_bits = (values[:, :flags] << self.flag_shifts).sum(axis=1).tolist() if flags else [0] * len(words)
+        by_flags = self.by_flags
+        for bits in set(flag_bits).difference(by_flags):
+            by_flags[bits] = [row for j, by_value in enumerate(self.flag_sets)
+                              for row in by_value.get(bits >> j & 1, ())]
+        learned = [by_flags[bits] for bits in flag_bits]
+        for by_value, column in zip(self.value_sets, values[:, flags:flags + len(self.value_sets)].T.tolist()):
+            for i, value in enumerate(column):
+                if value in by_value:
+                    learned[i] = learned[i] + by_value[value]
         strings = self.vocab.strings
         for column, any_of, tests in self.searched:
-            for word, value in zip(words, values[:, column].tolist()):
-                text = strings[value]
+            column_texts = texts if self.columns[column] == ORTH else [
+                strings[value] for value in values[:, column].tolist()]
+            for i, text in enumerate(column_texts):
                 if any_of is None or any_of.search(text):
-                    learned[word] += [row for row, regex in tests if regex.search(text)]
-        self.new.update(learned)
+                    learned[i] = learned[i] + [row for row, regex in tests if regex.search(text)]
+        self.new.update(zip(words, learned))
 
     def _merge(self) -> None:
         words = list(self.new)
@@ -476,13 +517,15 @@ class _Lexicon:
         self.new = {}
 
 
-def lexeme_values(vocab, words: list[int]) -> numpy.ndarray:
-    """The word's own attributes (the ``_WORD_ATTRS`` columns) of each of ``words`` (ORTH hashes of
-    words in ``vocab``): read in C with ``to_array`` from a Doc of just these words (a word's
-    lexeme, and so these attributes, are the same in every Doc) instead of a Token and a Python
-    call per attribute and word."""
-    scratch = Doc(vocab, words=[vocab.strings[word] for word in words], spaces=[False] * len(words))
-    return scratch.to_array(_WORD_ATTRS).reshape(len(words), len(_WORD_ATTRS))
+def lexeme_values(vocab, words: list[int], attrs: list[int] = _WORD_ATTRS,
+                  texts: list[str] | None = None) -> numpy.ndarray:
+    """The word's own attributes ``attrs`` (spaCy ids, by default every ``_WORD_ATTRS`` column) of
+    each of ``words`` (ORTH hashes of words in ``vocab``): read in C with ``to_array`` from a Doc of
+    just these words (a word's lexeme, and so these attributes, are the same in every Doc) instead
+    of a Token and a Python call per attribute and word. ``texts``: the words' strings, if at hand."""
+    texts = [vocab.strings[word] for word in words] if texts is None else texts
+    scratch = Doc(vocab, words=texts, spaces=[False] * len(words))
+    return scratch.to_array(attrs).reshape(len(words), len(attrs))
 
 
 def _any_of(regexes: list[re.Pattern]) -> re.Pattern | None:
@@ -540,43 +583,55 @@ class _Searched:
         self.new = {}
 
 
-class _Passing:
-    """One document's token tests as bitsets (bit i: token i passes), worked out with numpy for
-    every test at once (few large steps: each numpy call costs microseconds) and turned into
-    Python ints when first read."""
+class _DocTests:
+    """Every matcher's token tests on one document (see ``_Lexicon``): which tokens pass each test,
+    as the bytes of a bit matrix (row: test, bit i: token i), and which patterns may match at all
+    (those whose every needed test passes somewhere), by their place among every matcher's."""
 
-    def __init__(self, tables: _Tables, doc: Doc) -> None:
-        self.tables = tables
-        self.n = n = len(doc)
-        columns = token_columns(doc, tables.attrs)
-        found = [tables.lexicon.rows_of(tables, doc, columns[ORTH])] if tables.lexicon else []
-        if tables.word_tests:
-            found.append(tables.word_tests.passes(numpy.stack([columns[attr] for attr in tables.word_tests.attrs])))
-        passes = numpy.zeros((len(tables.row), n), dtype=bool)  # test x token
-        self.present = numpy.zeros(len(tables.row) + 1, dtype=bool)  # test -> passed somewhere
+    def __init__(self, lexicon: _Lexicon, doc: Doc) -> None:
+        self.generation = lexicon.generation
+        n = len(doc)
+        columns = token_columns(doc, lexicon.attrs)
+        found = [lexicon.passes(doc, columns[ORTH])] if lexicon.word_tested else []
+        if lexicon.set_tests:
+            found += lexicon.set_tests.passes(columns)
+        self.width = width = (n + 7) // 8
+        passes = numpy.zeros((lexicon.size + 1) * width * 8, dtype=bool)  # test x token, rows of whole bytes
+        present = numpy.zeros(lexicon.size + 1, dtype=bool)  # test -> passed somewhere
         for rows, tokens in found:
-            passes[rows, tokens] = True
-            self.present[rows] = True
-        for attr, searched, rows in tables.searched:
-            answers = passes[rows] = searched(columns[attr])
-            self.present[rows] = answers.any(axis=1)
-        self.packed = numpy.packbits(passes, axis=1, bitorder="little").tobytes()
-        self.width = (n + 7) // 8
-        self.cache: dict[tuple[int, ...], int] = {(): (1 << n) - 1}
+            passes[rows * (width * 8) + tokens] = True
+            present[rows] = True
+        for attr, searched, rows in lexicon.token_regexes:
+            answers = searched(columns[attr])
+            passes.reshape(lexicon.size + 1, width * 8)[rows, :n] = answers
+            present[rows] = answers.any(axis=1)
+        self.possible = numpy.flatnonzero(numpy.logical_and.reduceat(
+            present[lexicon.need_rows], lexicon.need_starts)).tolist() if len(lexicon.need_rows) else []
+        self.packed = numpy.packbits(passes, bitorder="little").tobytes()  # (one run, not one per row)
+        self.every = (1 << n) - 1
 
-    def possible(self) -> list[int]:
-        """The patterns whose every needed test passes somewhere in the document."""
-        needed = numpy.logical_and.reduceat(self.present[self.tables.need_rows], self.tables.need_starts)
-        return numpy.flatnonzero(needed & self.tables.bounded).tolist()
+
+class _Passing:
+    """One matcher's view of a document's ``_DocTests``: its token tests as bitsets (bit i: token
+    i passes), turned into Python ints when first read."""
+
+    def __init__(self, tables: _Tables, tests: _DocTests) -> None:
+        self.rows = tables.rows
+        self.packed, self.width = tests.packed, tests.width
+        self.cache: dict[tuple[int, ...], int] = {(): tests.every}
+        first, possible = tables.first_pattern, tests.possible
+        mine = possible[bisect_left(possible, first):bisect_left(possible, first + len(tables.needs))]
+        self.possible = [index - first for index in mine]  # the matcher's patterns that may match
 
     def bits(self, parts: tuple[int, ...]) -> int:
         """The tokens that pass every one of ``parts`` (all of them when there are none)."""
         found = self.cache.get(parts)
         if found is None:
             found = self.cache[()]
+            width = self.width
             for part in parts:
-                row = self.tables.row[part]
-                found &= int.from_bytes(self.packed[row * self.width:(row + 1) * self.width], "little")
+                row = self.rows[part]
+                found &= int.from_bytes(self.packed[row * width:(row + 1) * width], "little")
             self.cache[parts] = found
         return found
 

@@ -20,6 +20,7 @@ _MARKS = re.compile(r"[*_#=]+")
 _NO_MARKS = frozenset("*_#=")
 _BULLETS = "-•*–·▪►"
 _BULLET = re.compile(rf"^[{_BULLETS}]\s+")  # "- Proposal: fine £80" is a labelled line in a bulleted record
+_SENTENCE_ENDS = (".", ",", ";")  # a line ending so is prose, not a heading
 _SPLIT = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
 
 
@@ -85,6 +86,7 @@ class SectionFinder:
             for heading in section["headings"]:
                 self.lookup[normalise_heading(heading)] = section["id"]
         self.longest = max((len(h.split()) for h in self.lookup), default=1)
+        self.no_heading_ends_so = not any(h.endswith(_SENTENCE_ENDS) for h in self.lookup)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.sections = self.find(doc_text(doc))
@@ -98,13 +100,15 @@ class SectionFinder:
         label = _split_label(stripped)
         if len(label) == 2 and (sid := self.lookup.get(normalise_heading(label[0]))) is not None:
             return sid  # "Offence: …" however long the value
-        if len(stripped) > 120:
+        if len(stripped) > 120 or (self.no_heading_ends_so and stripped.endswith(_SENTENCE_ENDS)):
+            # prose: normalising keeps a line's last mark, so a line ending like a sentence is no
+            # known heading (when none ends so), nor does it look like one (see below)
             return None
         norm = normalise_heading(stripped)
         if (sid := self.lookup.get(norm)) is not None:
             return sid
         words = norm.split()
-        if 0 < len(words) <= self.max_words and not stripped.endswith((".", ",", ";")) \
+        if 0 < len(words) <= self.max_words and not stripped.endswith(_SENTENCE_ENDS) \
                 and _looks_like_heading(stripped):
             for n in range(min(self.longest, len(words)), 0, -1):
                 prefix = " ".join(words[:n])

@@ -29,6 +29,7 @@ _ENDS = {".", "!", "?"}
 _MIN_WRAPPED_LINE = 25  # hard-wrapped prose lines are long; notes are short
 _NO_WRAP_AFTER = _ENDS | {":", "|"}  # a line ending in these is not prose running on
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "e.g", "i.e", "eg", "ie", "no", "st", "approx", "etc", "vs", "cf"}
+_NOT_A_START = numpy.uint64(2**64 - 1)  # SENT_START -1 as from_array reads it (a uint64)
 STARTS = "psr_sent_starts"  # doc.user_data key: the sorted token indices that start a sentence
 
 
@@ -36,9 +37,9 @@ STARTS = "psr_sent_starts"  # doc.user_data key: the sorted token indices that s
 def set_sentence_starts(doc: Doc) -> Doc:
     starts = find_sentence_starts(doc)
     if len(doc):
-        flags = numpy.full(len(doc), -1, dtype=numpy.int32)  # every token is set, True or False
+        flags = numpy.full(len(doc), _NOT_A_START, dtype=numpy.uint64)  # every token is set, True or False
         flags[starts] = 1
-        doc.from_array([SENT_START], flags.astype(numpy.uint64))
+        doc.from_array([SENT_START], flags)
     doc.user_data[STARTS] = starts
     return doc
 
