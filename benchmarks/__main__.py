@@ -155,6 +155,18 @@ def summarise(latencies: list[float], words: int) -> dict:
 
 # --------------------------------------------------------------------------- the run
 
+def bytecode_cached() -> bool:
+    """Whether the psr_check modules a cold lint imports have .pyc files: without them (an editable
+    install in an environment with PYTHONDONTWRITEBYTECODE) each process start compiles them,
+    which a cold timing would count."""
+    import importlib.util
+
+    import psr_check.cli
+
+    return all(Path(importlib.util.cache_from_source(module.__file__)).exists()
+               for module in (psr_check, psr_check.cli))
+
+
 def run(args: argparse.Namespace) -> dict:
     cmd = psr_check_command()
     t0 = time.perf_counter()
@@ -168,6 +180,10 @@ def run(args: argparse.Namespace) -> dict:
         f"{words:,} words, {words / len(drafts):.0f} a draft), seed {args.seed}, {os.cpu_count()} CPUs, "
         f"generated in {generated_s:.1f} s; cold report {cold.words:,} words")
     say(f"command: {' '.join(cmd)}")
+    bytecode = bytecode_cached()
+    if not bytecode:
+        say("note: psr_check's modules have no cached bytecode (an editable install with PYTHONDONTWRITEBYTECODE "
+            "set?), so every cold start compiles them first; `pip install .` compiles them at install time")
 
     work = Path(args.drafts) if args.drafts else Path(tempfile.mkdtemp(prefix="psr-bench-"))
     folder = work / "drafts"
@@ -181,7 +197,8 @@ def run(args: argparse.Namespace) -> dict:
         "config": {"reports": len(drafts), "words_option": args.words, "seed": args.seed, "by_type": by_type,
                    "words": words, "cold_report_words": cold.words, "cpus": os.cpu_count(),
                    "python": platform.python_version(), "platform": platform.platform(),
-                   "command": cmd, "workers": args.workers, "process_starts": args.starts},
+                   "command": cmd, "workers": args.workers, "process_starts": args.starts,
+                   "bytecode_cached": bytecode},
         "targets": {},
     }
     try:
@@ -340,7 +357,8 @@ def report(r: dict) -> None:
         f"   [python -c pass: {r['python_start']['median_s']:.3f} s]",
         f"  cold lint, 1 report       {r['cold_lint']['median_s']:9.3f} s (median of {len(r['cold_lint']['runs_s'])})"
         f"   {r['cold_baseline']['median_s'] / r['cold_lint']['median_s']:.2f}× baseline cold start "
-        f"({r['cold_baseline']['median_s']:.3f} s)",
+        f"({r['cold_baseline']['median_s']:.3f} s)"
+        + ("" if r["config"].get("bytecode_cached", True) else "; psr_check compiled at each start (no .pyc)"),
         f"  Linter() build, in process{r['linter_build_s']:9.3f} s",
         f"  warm latency              median {warm['median_ms']:.1f} ms, p95 {warm['p95_ms']:.1f} ms, max {warm['max_ms']:.0f} ms"
         f"   {base['median_ms'] / warm['median_ms']:.3f}× baseline (median)",
