@@ -146,11 +146,22 @@ def time_each(func, texts: list[str]) -> list[float]:
     return latencies
 
 
-def summarise(latencies: list[float], words: int) -> dict:
+def summarise(latencies: list[float], words: int, counts: list[int] | None = None) -> dict:
     total = sum(latencies)
-    return {"total_s": total, "median_ms": statistics.median(latencies) * 1000,
-            "p95_ms": percentile(latencies, 0.95) * 1000, "max_ms": max(latencies) * 1000,
-            "reports_per_s": len(latencies) / total, "words_per_s": words / total}
+    out = {"total_s": total, "median_ms": statistics.median(latencies) * 1000,
+           "p95_ms": percentile(latencies, 0.95) * 1000, "max_ms": max(latencies) * 1000,
+           "reports_per_s": len(latencies) / total, "words_per_s": words / total}
+    if counts and len(set(counts)) > 1:
+        out.update(cost_split(latencies, counts))
+    return out
+
+
+def cost_split(latencies: list[float], counts: list[int]) -> dict:
+    """A straight line through each draft's time against its word count: the fixed cost every
+    document pays (the intercept) and the cost per 100 words (the slope). Which of the two a
+    speed-up should aim at: short oral records are half the drafts, so a fixed cost weighs."""
+    slope, intercept = statistics.linear_regression(counts, latencies)
+    return {"fixed_ms_per_document": intercept * 1000, "ms_per_100_words": slope * 100_000}
 
 
 # --------------------------------------------------------------------------- the run
@@ -216,6 +227,7 @@ def measure(args, cmd, texts, words, cold, cold_path, folder, work) -> dict:
 
     out: dict = {"spacy": spacy.__version__}
     starts = args.starts
+    counts = [draft.words for draft in args.drafts_list]  # words per draft, in the order of texts
 
     # process starts --------------------------------------------------------
     run_measured([sys.executable, "-c", "pass"])  # page in the interpreter
@@ -236,7 +248,7 @@ def measure(args, cmd, texts, words, cold, cold_path, folder, work) -> dict:
 
     gc.freeze()  # both loops run with what is alive frozen, as a psr-check batch runs (below)
     base_lat = time_each(lambda t: len(list(baseline(t).sents)), texts)
-    out["baseline"] = summarise(base_lat, words)
+    out["baseline"] = summarise(base_lat, words, counts)
 
     from psr_check.lint import Linter
 
@@ -250,7 +262,7 @@ def measure(args, cmd, texts, words, cold, cold_path, folder, work) -> dict:
 
     settle_for_batch()
     lint_lat = time_each(linter.lint_text, texts)
-    out["warm_lint"] = summarise(lint_lat, words)
+    out["warm_lint"] = summarise(lint_lat, words, counts)
     import resource
 
     out["bench_process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -365,6 +377,11 @@ def report(r: dict) -> None:
         f"  warm throughput           {warm['reports_per_s']:9,.1f} reports/s {warm['words_per_s']:11,.0f} words/s"
         f"   {warm['words_per_s'] / base['words_per_s']:.3f}× baseline",
     ]
+    if "fixed_ms_per_document" in warm and "fixed_ms_per_document" in base:
+        lines.append(
+            f"  warm cost split           {warm['fixed_ms_per_document']:.2f} ms a document + "
+            f"{warm['ms_per_100_words']:.3f} ms per 100 words   baseline {base['fixed_ms_per_document']:.2f} ms + "
+            f"{base['ms_per_100_words']:.3f} ms (a straight line through each draft's time against its words)")
     for workers, b in r["batch"].items():
         lines.append(
             f"  batch --workers {workers:<9} {b['reports_per_s']:9,.1f} reports/s {b['words_per_s']:11,.0f} words/s"

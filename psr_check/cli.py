@@ -271,7 +271,36 @@ def serve(
 
 
 def main() -> None:
-    app()
+    """The ``psr-check`` command."""
+    try:
+        app()
+    except SystemExit as exc:
+        _exit_without_teardown(exc)
+        raise
+
+
+def _exit_without_teardown(exc: SystemExit) -> None:
+    """End the process as ``exc`` would, but without Python taking apart the spaCy pipeline,
+    the rule pack and the lemma table object by object first: about 0.04 s of a one-report lint,
+    a twentieth of the wait at court, for memory the operating system takes back anyway. As at
+    a normal exit, the output streams are flushed and the exit handlers run (logging,
+    multiprocessing, temporary files). Left to Python's own exit (by returning) when that may do
+    more: a message as the exit code, a stream that cannot be flushed (a closed pipe is reported
+    as before), or a thread still running, whose end a normal exit waits for."""
+    import atexit
+    import os
+    import threading
+
+    code = exc.code
+    if code is not None and not isinstance(code, int) or threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

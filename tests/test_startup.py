@@ -49,10 +49,10 @@ def watched(self, *args, **kwargs):
     seen.append(gc.isenabled())
     built(self, *args, **kwargs)
 lint_module.Linter.__init__ = watched
-from psr_check.cli import main
+from psr_check.cli import app  # main() would end the process at once (test_cli_exit.py)
 sys.argv = ["psr-check", "lint", "--format", "json", sys.argv[1]]
 try:
-    main()
+    app()
 except SystemExit as exc:
     code = exc.code
 print(f"\\n@@{seen}|{gc.isenabled()}|{gc.get_freeze_count() > 0}|{code}")
