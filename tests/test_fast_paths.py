@@ -788,19 +788,25 @@ def _conditions(cond):
         yield from _conditions(child)
 
 
+def _facts_of_cases(linter, docs):
+    """The facts of every other text's Doc and of every rule-pack test case (with its record and
+    check mode): what the condition tests judge the fast paths on."""
+    from psr_check.facts import build_facts
+
+    cases = [(doc, None, None) for doc in docs[::2]]
+    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
+    for doc, record, mode in cases:
+        yield build_facts(doc, record=record, check_mode=mode or linter.check_mode, calculators=linter.calculators)
+
+
 def test_compiled_conditions_decide_as_the_explaining_evaluator(linter, docs):
     """Every condition of the rule pack, at every depth, beside no trigger and beside each mention a
     ``when`` gathers: the compiled closures give the ok, mentions and record fields of
     ``evaluate_condition`` (which judges every branch and says what it tried)."""
     from psr_check.engine.conditions import compiled_gather, compiled_test, evaluate_condition
-    from psr_check.facts import build_facts
 
-    cases = [(doc, None, None) for doc in docs[::2]]
-    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
     held = agreed = 0
-    for doc, record, mode in cases:
-        facts = build_facts(doc, record=record, check_mode=mode or linter.check_mode,
-                            calculators=linter.calculators)
+    for facts in _facts_of_cases(linter, docs):
         for check in linter.pack.checks:
             triggers = [None] + evaluate_condition(check.when, facts).mentions
             for top in (check.when, check.require, check.unless, check.relevant_when):
@@ -1166,14 +1172,9 @@ def test_conditions_needing_a_concept_with_no_mention_never_hold(linter, docs):
     depth, beside no trigger and beside each mention a ``when`` gathers); and conditions are
     passed over that way, for branches of ``any`` and whole ``when``s alike."""
     from psr_check.engine.conditions import evaluate_condition, lacks_any, needed_concepts
-    from psr_check.facts import build_facts
 
-    cases = [(doc, None, None) for doc in docs[::2]]
-    cases += [(linter.nlp(text), record, mode) for text, record, mode in _rule_test_cases(linter)]
     passed_over = whens_passed_over = 0
-    for doc, record, mode in cases:
-        facts = build_facts(doc, record=record, check_mode=mode or linter.check_mode,
-                            calculators=linter.calculators)
+    for facts in _facts_of_cases(linter, docs):
         for check in linter.pack.checks:
             triggers = [None] + evaluate_condition(check.when, facts).mentions
             whens_passed_over += lacks_any(facts, needed_concepts(check.when))
