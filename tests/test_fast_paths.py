@@ -171,6 +171,16 @@ def test_anchored_matcher_on_flags_lengths_and_shapes(nlp):
     assert found > 8
 
 
+def _assert_a_new_matcher_matches_as_spacy(nlp, full: AnchoredMatcher, docs) -> None:
+    """A new AnchoredMatcher of ``full``'s patterns, built under the settings a test has patched,
+    finds in each of ``docs`` exactly what spaCy's own Matcher of those patterns finds."""
+    anchored = AnchoredMatcher(nlp.vocab)
+    for key, pattern in full.patterns:
+        anchored.add(key, [pattern])
+    for doc in docs:
+        assert anchored(doc) == list(full.matcher(doc))
+
+
 def test_word_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
     """What each word passes (its REGEX tests too) is kept per word, first in a dict, then merged
     into sorted arrays: merging early and often, or never, gives the same matches as spaCy's."""
@@ -179,11 +189,7 @@ def test_word_answers_merged_or_pending_are_the_same(nlp, docs, monkeypatch):
     full = nlp.get_pipe("psr_concepts").patterns
     for merge_at in (1, 10**9):
         monkeypatch.setattr(anchored_module, "MERGE_SEARCHED", merge_at)
-        anchored = AnchoredMatcher(nlp.vocab)
-        for key, pattern in full.patterns:
-            anchored.add(key, [pattern])
-        for doc in docs[:40] + docs[:5]:  # the last five again: their words are known by then
-            assert anchored(doc) == list(full.matcher(doc))
+        _assert_a_new_matcher_matches_as_spacy(nlp, full, docs[:40] + docs[:5])  # five again: words known by then
 
 
 def test_new_words_read_in_c_are_what_their_tokens_say(nlp, docs):
@@ -1422,8 +1428,4 @@ def test_few_pending_words_listed_in_python_match_as_spacy(nlp, docs, monkeypatc
     monkeypatch.setattr(anchored_module, "MERGE_SEARCHED", 10**9)  # every word learned stays pending
     for few in (0, 10**9):
         monkeypatch.setattr(anchored_module, "FEW_PENDING", few)
-        anchored = AnchoredMatcher(nlp.vocab)
-        for key, pattern in full.patterns:
-            anchored.add(key, [pattern])
-        for doc in docs[:30] + docs[:5]:  # the last five again: all their words pending by then
-            assert anchored(doc) == list(full.matcher(doc))
+        _assert_a_new_matcher_matches_as_spacy(nlp, full, docs[:30] + docs[:5])  # five again: all words pending
